@@ -1,0 +1,81 @@
+from django.db import models
+
+
+class Sector(models.TextChoices):
+    """Quintuple Helix: the five kinds of partner in the programme."""
+
+    GOVERNMENT = "government", "ภาครัฐ"
+    ACADEMIA = "academia", "สถาบันการศึกษา"
+    PRIVATE = "private", "ภาคเอกชน"
+    CIVIL_SOCIETY = "civil_society", "ภาคประชาสังคม"
+    COMMUNITY = "community", "ภาคชุมชน"
+
+
+class AgencyManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Agency(models.Model):
+    """An organisation whose officials act as buddies or which provides aid."""
+
+    code = models.CharField("รหัสหน่วยงาน", max_length=20, unique=True)
+    name_th = models.CharField("ชื่อหน่วยงาน", max_length=200)
+    name_en = models.CharField("ชื่อภาษาอังกฤษ", max_length=200, blank=True)
+    short_name_th = models.CharField("ชื่อย่อ", max_length=60, blank=True)
+    sector = models.CharField(
+        "ภาคส่วน", max_length=20, choices=Sector.choices, default=Sector.GOVERNMENT
+    )
+    is_active = models.BooleanField("ใช้งานอยู่", default=True)
+
+    objects = AgencyManager()
+
+    class Meta:
+        verbose_name = "หน่วยงาน"
+        verbose_name_plural = "หน่วยงาน"
+        ordering = ["name_th"]
+
+    def __str__(self):
+        return self.short_name_th or self.name_th
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class District(models.Model):
+    """An อำเภอ of Khon Kaen, keyed by its DOPA code (40xx)."""
+
+    code = models.CharField("รหัสอำเภอ", max_length=4, primary_key=True)
+    name_th = models.CharField("ชื่ออำเภอ", max_length=100, unique=True)
+    name_en = models.CharField("ชื่อภาษาอังกฤษ", max_length=100)
+
+    class Meta:
+        verbose_name = "อำเภอ"
+        verbose_name_plural = "อำเภอ"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_th
+
+
+class Subdistrict(models.Model):
+    """A ตำบล, keyed by its DOPA code (40xxyy), with its main postal code."""
+
+    code = models.CharField("รหัสตำบล", max_length=6, primary_key=True)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="subdistricts", verbose_name="อำเภอ"
+    )
+    name_th = models.CharField("ชื่อตำบล", max_length=100)
+    name_en = models.CharField("ชื่อภาษาอังกฤษ", max_length=100)
+    postal_code = models.CharField("รหัสไปรษณีย์", max_length=5)
+
+    class Meta:
+        verbose_name = "ตำบล"
+        verbose_name_plural = "ตำบล"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name_th"], name="subdistrict_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name_th

@@ -1,0 +1,421 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.models import Agency, Subdistrict
+from kuseaw.national_id import validate_national_id
+from officials.models import Official, Pairing
+from officials.roles import Role, role_of
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "อยู่ในโครงการ"
+    GRADUATED = "graduated", "พ้นเส้นความยากจน"
+    MOVED = "moved", "ย้ายออก"
+    DECEASED = "deceased", "เสียชีวิต/ยุบครัวเรือน"
+
+
+class PovertyLevel(models.IntegerChoices):
+    """The programme's four levels; the number sorts poorest first."""
+
+    STRUGGLING = 1, "อยู่ลำบาก"
+    HARD = 2, "อยู่ยาก"
+    GETTING_BY = 3, "อยู่พอได้"
+    WELL = 4, "อยู่ดี"
+
+
+class Cause(models.TextChoices):
+    LACK_OF_OPPORTUNITY = "lack", "ขาดโอกาส"
+    SELF_EXCLUDED = "self", "ตัดโอกาสเอง"
+
+
+# The five TPMAP dimensions of need, as (field name, Thai label).
+NEED_DIMENSIONS = [
+    ("need_health", "ด้านสุขภาพ"),
+    ("need_living", "ด้านความเป็นอยู่"),
+    ("need_education", "ด้านการศึกษา"),
+    ("need_income", "ด้านรายได้"),
+    ("need_public_services", "ด้านการเข้าถึงบริการรัฐ"),
+]
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The households this user may see: the one place that decides it.
+
+        Officials: households paired to them now or earlier; agency coordinators:
+        households ever paired to their agency's officials; district staff: their
+        district; provincial staff and admins: all. Anyone else: none.
+        """
+        role = role_of(user)
+        if role in (Role.PROVINCE, Role.ADMIN):
+            return self.all()
+        if role == Role.DISTRICT:
+            profile = getattr(user, "staff_profile", None)
+            if profile is None or profile.district_id is None:
+                return self.none()
+            return self.filter(subdistrict__district_id=profile.district_id)
+        if role == Role.COORDINATOR:
+            profile = getattr(user, "staff_profile", None)
+            if profile is None or profile.agency_id is None:
+                return self.none()
+            return self.filter(
+                id__in=models.Subquery(
+                    Pairing.objects.filter(official__agency_id=profile.agency_id)
+                    .values("household_id")
+                )
+            )
+        if role == Role.OFFICIAL:
+            official = getattr(user, "official", None)
+            if official is None:
+                return self.none()
+            return self.filter(
+                id__in=models.Subquery(
+                    Pairing.objects.filter(official=official).values("household_id")
+                )
+            )
+        return self.none()
+
+    def editable_by(self, user):
+        """The households this user may change: admins all; an official only those paired now."""
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.OFFICIAL:
+            official = getattr(user, "official", None)
+            if official is None:
+                return self.none()
+            return self.filter(
+                id__in=models.Subquery(
+                    Pairing.objects.open().filter(official=official).values("household_id")
+                )
+            )
+        return self.none()
+
+    def unpaired(self):
+        return self.filter(status=Status.ACTIVE).exclude(pairings__ended_on__isnull=True)
+
+    def with_head_name(self):
+        """Annotate `head_name` ("title first last" of the head) without a query per row."""
+        heads = Member.objects.filter(household=models.OuterRef("pk"), is_head=True)
+        return self.annotate(
+            head_name=models.Subquery(
+                heads.annotate(
+                    full=models.functions.Concat(
+                        "title", "first_name", models.Value(" "), "last_name",
+                        output_field=models.CharField(),
+                    )
+                ).values("full")[:1]
+            )
+        )
+
+
+class Household(models.Model):
+    """A poor household in the programme: the case file everything else hangs on."""
+
+    code = models.CharField("รหัสครัวเรือน", max_length=30, unique=True)
+    house_no = models.CharField("บ้านเลขที่", max_length=20)
+    village_no = models.PositiveSmallIntegerField(
+        "หมู่ที่", validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    village_name = models.CharField("ชื่อหมู่บ้าน", max_length=100, blank=True)
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, related_name="households", verbose_name="ตำบล"
+    )
+    phone = models.CharField("โทรศัพท์ติดต่อ", max_length=20, blank=True)
+    status = models.CharField(
+        "สถานะ", max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    poverty_level = models.PositiveSmallIntegerField(
+        "ระดับความยากจน", choices=PovertyLevel.choices, default=PovertyLevel.HARD
+    )
+    poverty_level_at_entry = models.PositiveSmallIntegerField(
+        "ระดับความยากจนเมื่อเข้าโครงการ", choices=PovertyLevel.choices, default=PovertyLevel.HARD
+    )
+    cause = models.CharField("สาเหตุความยากจน", max_length=10, choices=Cause.choices)
+    need_health = models.BooleanField("ด้านสุขภาพ", default=False)
+    need_living = models.BooleanField("ด้านความเป็นอยู่", default=False)
+    need_education = models.BooleanField("ด้านการศึกษา", default=False)
+    need_income = models.BooleanField("ด้านรายได้", default=False)
+    need_public_services = models.BooleanField("ด้านการเข้าถึงบริการรัฐ", default=False)
+    annual_income = models.DecimalField(
+        "รายได้ครัวเรือนต่อปี (บาท)", **MONEY, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    debts = models.DecimalField(
+        "หนี้สิน (บาท)", **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    land_rai = models.DecimalField(
+        "ที่ดินทำกิน (ไร่)", max_digits=8, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    livelihood_assets = models.TextField(
+        "สินทรัพย์เพื่อการทำมาหากิน", blank=True,
+        help_text="เช่น ที่ดิน เครื่องมือ สัตว์เลี้ยง ทักษะ แหล่งน้ำ",
+    )
+    joined_on = models.DateField("วันที่เข้าโครงการ", default=timezone.localdate)
+    consent_given = models.BooleanField("ยินยอมให้ใช้ข้อมูล", default=False)
+    consent_date = models.DateField("วันที่ให้ความยินยอม", null=True, blank=True)
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ครัวเรือน"
+        verbose_name_plural = "ครัวเรือน"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_given=False) | Q(consent_date__isnull=False),
+                name="household_consent_has_date",
+                violation_error_message="ต้องระบุวันที่ให้ความยินยอม",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "poverty_level"])]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def needs(self) -> list[str]:
+        """Thai labels of the dimensions this household needs help in."""
+        return [label for field, label in NEED_DIMENSIONS if getattr(self, field)]
+
+    @property
+    def address(self) -> str:
+        sub = self.subdistrict
+        village = f" บ้าน{self.village_name}" if self.village_name else ""
+        return (
+            f"{self.house_no} หมู่ {self.village_no}{village} ต.{sub.name_th} "
+            f"อ.{sub.district.name_th} จ.ขอนแก่น {sub.postal_code}"
+        )
+
+    def income_per_person(self, member_count: int) -> Decimal | None:
+        """Annual income per person; the caller passes the count it already has."""
+        if member_count <= 0:
+            return None
+        return (self.annual_income / member_count).quantize(Decimal("0.01"))
+
+
+class Sex(models.TextChoices):
+    MALE = "m", "ชาย"
+    FEMALE = "f", "หญิง"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "หัวหน้าครัวเรือน"
+    SPOUSE = "spouse", "คู่สมรส"
+    CHILD = "child", "บุตร"
+    PARENT = "parent", "บิดา/มารดา"
+    GRANDCHILD = "grandchild", "หลาน"
+    SIBLING = "sibling", "พี่น้อง"
+    RELATIVE = "relative", "ญาติ"
+    OTHER = "other", "ผู้อาศัย"
+
+
+class Education(models.TextChoices):
+    NONE = "none", "ไม่ได้เรียน"
+    PRESCHOOL = "preschool", "ก่อนวัยเรียน"
+    PRIMARY = "primary", "ประถมศึกษา"
+    LOWER_SECONDARY = "lower_secondary", "มัธยมศึกษาตอนต้น"
+    UPPER_SECONDARY = "upper_secondary", "มัธยมศึกษาตอนปลาย/ปวช."
+    DIPLOMA = "diploma", "อนุปริญญา/ปวส."
+    BACHELOR = "bachelor", "ปริญญาตรีขึ้นไป"
+
+
+class MemberQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+
+class Member(models.Model):
+    """A person living in a household; exactly one current member is its head."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name="ครัวเรือน"
+    )
+    title = models.CharField("คำนำหน้า", max_length=30, blank=True)
+    first_name = models.CharField("ชื่อ", max_length=100)
+    last_name = models.CharField("นามสกุล", max_length=100)
+    national_id = models.CharField(
+        "เลขประจำตัวประชาชน", max_length=13, null=True, blank=True, unique=True,
+        validators=[validate_national_id],
+        error_messages={"unique": "เลขประจำตัวประชาชนนี้มีอยู่ในโครงการแล้ว"},
+    )
+    birth_date = models.DateField("วันเกิด", null=True, blank=True)
+    sex = models.CharField("เพศ", max_length=1, choices=Sex.choices)
+    relation = models.CharField(
+        "ความสัมพันธ์กับหัวหน้าครัวเรือน", max_length=20, choices=Relation.choices
+    )
+    is_head = models.BooleanField("หัวหน้าครัวเรือน", default=False)
+    education = models.CharField(
+        "การศึกษา", max_length=20, choices=Education.choices, blank=True
+    )
+    occupation = models.CharField("อาชีพ", max_length=100, blank=True)
+    income = models.DecimalField(
+        "รายได้ต่อปี (บาท)", **MONEY, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    phone = models.CharField("โทรศัพท์", max_length=20, blank=True)
+    disability = models.CharField("ความพิการ", max_length=200, blank=True)
+    chronic_illness = models.CharField("โรคเรื้อรัง", max_length=200, blank=True)
+    has_welfare_card = models.BooleanField("มีบัตรสวัสดิการแห่งรัฐ", default=False)
+    left_on = models.DateField("วันที่ย้ายออก", null=True, blank=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="แก้ไขโดย",
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "สมาชิกครัวเรือน"
+        verbose_name_plural = "สมาชิกครัวเรือน"
+        ordering = ["household", "-is_head", "birth_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(is_head=True),
+                name="member_one_head_per_household",
+                violation_error_message="ครัวเรือนหนึ่งมีหัวหน้าครัวเรือนได้คนเดียว",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_head=False) | Q(left_on__isnull=True),
+                name="member_head_is_current",
+                violation_error_message="หัวหน้าครัวเรือนต้องยังอาศัยอยู่ในครัวเรือน",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.title}{self.first_name} {self.last_name}"
+
+    def age_on(self, day) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+
+class VisitKind(models.TextChoices):
+    HOME = "home", "เยี่ยมบ้าน"
+    PHONE = "phone", "โทรศัพท์"
+    OTHER = "other", "อื่น ๆ"
+
+
+class Visit(models.Model):
+    """An official's contact with a household and what they found."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="visits", verbose_name="ครัวเรือน"
+    )
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="visits", verbose_name="ผู้เยี่ยม"
+    )
+    visited_on = models.DateField("วันที่เยี่ยม")
+    kind = models.CharField("ลักษณะ", max_length=10, choices=VisitKind.choices, default=VisitKind.HOME)
+    findings = models.TextField("สิ่งที่พบ")
+    needs_observed = models.TextField("ความต้องการที่พบ", blank=True)
+    income_reported = models.DecimalField(
+        "รายได้ที่แจ้ง (บาท/เดือน)", **MONEY, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    next_follow_up = models.DateField("นัดติดตามครั้งต่อไป", null=True, blank=True)
+    # Set by the form: a second submit of the same form finds this and creates nothing.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="บันทึกโดย",
+    )
+    created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "การเยี่ยมบ้าน"
+        verbose_name_plural = "การเยี่ยมบ้าน"
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["household", "-visited_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_follow_up__isnull=True) | Q(next_follow_up__gte=models.F("visited_on")),
+                name="visit_follow_up_after_visit",
+                violation_error_message="วันนัดติดตามต้องไม่ก่อนวันที่เยี่ยม",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.visited_on}"
+
+
+class AidCategory(models.TextChoices):
+    CAREER = "career", "อาชีพ"
+    EMPLOYMENT = "employment", "การจ้างงาน"
+    MARKET = "market", "การตลาด"
+    WELFARE = "welfare", "สวัสดิการ"
+
+
+class AidStatus(models.TextChoices):
+    PLANNED = "planned", "วางแผน"
+    IN_PROGRESS = "in_progress", "กำลังดำเนินการ"
+    DONE = "done", "เสร็จสิ้น"
+    CANCELLED = "cancelled", "ยกเลิก"
+
+
+class AidRecord(models.Model):
+    """Help given to a household in one of the four areas, by an agency or a partner."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="aid_records", verbose_name="ครัวเรือน"
+    )
+    category = models.CharField("ด้าน", max_length=20, choices=AidCategory.choices)
+    title = models.CharField("รายการช่วยเหลือ", max_length=200)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="aid_records",
+        verbose_name="หน่วยงานที่ให้การช่วยเหลือ",
+    )
+    partner = models.CharField(
+        "ภาคีผู้สนับสนุน", max_length=200, blank=True,
+        help_text="ภาคเอกชน มหาวิทยาลัย หรือองค์กรอื่นที่ไม่อยู่ในรายชื่อหน่วยงาน",
+    )
+    given_on = models.DateField("วันที่")
+    value = models.DecimalField(
+        "มูลค่า (บาท)", **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    status = models.CharField(
+        "สถานะ", max_length=20, choices=AidStatus.choices, default=AidStatus.PLANNED
+    )
+    outcome = models.TextField("ผลที่เกิดขึ้น", blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="บันทึกโดย",
+    )
+    created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        verbose_name = "การช่วยเหลือ"
+        verbose_name_plural = "การช่วยเหลือ"
+        ordering = ["-given_on", "-id"]
+        indexes = [models.Index(fields=["household", "-given_on"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def provider(self) -> str:
+        return str(self.agency) if self.agency_id else self.partner
