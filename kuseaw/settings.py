@@ -118,6 +118,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Kuseaw runs on PostgreSQL only: DATABASE_URL must be postgres://…")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Lets two test runs share one server (e.g. a developer's and a helper's) without clashing.
+if env_str("KUSEAW_TEST_DATABASE"):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("KUSEAW_TEST_DATABASE")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
