@@ -98,8 +98,14 @@ class HouseholdQuerySet(models.QuerySet):
             )
         return self.none()
 
+    def with_is_paired(self):
+        """Annotate `is_paired`: the household has a buddy now."""
+        open_pairing = Pairing.objects.open().filter(household=models.OuterRef("pk"))
+        return self.annotate(is_paired=models.Exists(open_pairing))
+
     def unpaired(self):
-        return self.filter(status=Status.ACTIVE).exclude(pairings__ended_on__isnull=True)
+        """Active households waiting for a buddy."""
+        return self.with_is_paired().filter(status=Status.ACTIVE, is_paired=False)
 
     def with_head_name(self):
         """Annotate `head_name` ("title first last" of the head) without a query per row."""

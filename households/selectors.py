@@ -26,9 +26,8 @@ def my_households(user):
 def scope_summary(user) -> dict:
     """Headline figures for the households this user may see (placeholder dashboard)."""
     households = Household.objects.visible_to(user)
-    totals = households.aggregate(
-        total=Count("id", distinct=True),
-        paired=Count("id", filter=Q(pairings__ended_on__isnull=True), distinct=True),
+    totals = households.with_is_paired().aggregate(
+        total=Count("id"), paired=Count("id", filter=Q(is_paired=True))
     )
     by_level = dict(
         households.order_by().values_list("poverty_level").annotate(n=Count("id")).values_list(

@@ -13,10 +13,10 @@ def normalize_national_id(value) -> str:
     """Digits only: accepts dashes, spaces, Thai digits and Excel's numbers (1234567890123.0)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _SEPARATORS.sub("", clean_text(value))
-    if text.endswith(".0") and text[:-2].isdigit():
+    text = clean_text(value)
+    if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as text
         text = text[:-2]
-    return text
+    return _SEPARATORS.sub("", text)
 
 
 def check_digit(first_twelve: str) -> int:
