@@ -9,6 +9,7 @@ server left running by an earlier command is reused, so starting is cheap.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,7 +42,8 @@ def embedded_database_url() -> str:
     info = server.get_postmaster_info()
     if not _database_exists(server):
         server.psql(f'CREATE DATABASE "{DATABASE_NAME}";')
-    _url = f"postgres://postgres@/{DATABASE_NAME}?host={info.socket_dir}&port={info.port}"
+    # The socket folder as a percent-encoded host, which dj-database-url turns into HOST.
+    _url = f"postgres://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/{DATABASE_NAME}"
     if not os.environ.get("KUSEAW_QUIET_DB"):
         print(
             f"Kuseaw: embedded PostgreSQL (data in {PGDATA}, socket in {info.socket_dir})",
