@@ -13,25 +13,45 @@ FIXTURE_FILES = ("districts.json", "subdistricts.json", "agencies.json")
 
 def reference_fixtures_build(*, source: Path, target: Path = FIXTURES_DIR) -> dict[str, int]:
     """Turn the CSVs in shared/data into Django fixtures in fixtures/; returns rows per file."""
+
     def rows(name):
         with open(source / name, encoding="utf-8-sig", newline="") as handle:
-            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+            return [
+                {k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)
+            ]
 
     districts = [
-        {"model": "agencies.district", "pk": r["code"],
-         "fields": {"name_th": r["name_th"], "name_en": r["name_en"]}}
+        {
+            "model": "agencies.district",
+            "pk": r["code"],
+            "fields": {"name_th": r["name_th"], "name_en": r["name_en"]},
+        }
         for r in rows("khon_kaen_districts.csv")
     ]
     subdistricts = [
-        {"model": "agencies.subdistrict", "pk": r["code"],
-         "fields": {"district": r["district_code"], "name_th": r["name_th"],
-                    "name_en": r["name_en"], "postal_code": r["postal_code"]}}
+        {
+            "model": "agencies.subdistrict",
+            "pk": r["code"],
+            "fields": {
+                "district": r["district_code"],
+                "name_th": r["name_th"],
+                "name_en": r["name_en"],
+                "postal_code": r["postal_code"],
+            },
+        }
         for r in rows("khon_kaen_subdistricts.csv")
     ]
     agencies = [
-        {"model": "agencies.agency",
-         "fields": {"code": r["code"], "name_th": r["name_th"], "name_en": r["name_en"],
-                    "short_name_th": r["short_name_th"], "sector": r["sector"]}}
+        {
+            "model": "agencies.agency",
+            "fields": {
+                "code": r["code"],
+                "name_th": r["name_th"],
+                "name_en": r["name_en"],
+                "short_name_th": r["short_name_th"],
+                "sector": r["sector"],
+            },
+        }
         for r in rows("agencies.csv")
     ]
     target.mkdir(exist_ok=True)

@@ -67,8 +67,9 @@ class HouseholdQuerySet(models.QuerySet):
                 return self.none()
             return self.filter(
                 id__in=models.Subquery(
-                    Pairing.objects.filter(official__agency_id=profile.agency_id)
-                    .values("household_id")
+                    Pairing.objects.filter(official__agency_id=profile.agency_id).values(
+                        "household_id"
+                    )
                 )
             )
         if role == Role.OFFICIAL:
@@ -114,7 +115,10 @@ class HouseholdQuerySet(models.QuerySet):
             head_name=models.Subquery(
                 heads.annotate(
                     full=models.functions.Concat(
-                        "title", "first_name", models.Value(" "), "last_name",
+                        "title",
+                        "first_name",
+                        models.Value(" "),
+                        "last_name",
                         output_field=models.CharField(),
                     )
                 ).values("full")[:1]
@@ -135,9 +139,7 @@ class Household(models.Model):
         Subdistrict, on_delete=models.PROTECT, related_name="households", verbose_name="ตำบล"
     )
     phone = models.CharField("โทรศัพท์ติดต่อ", max_length=20, blank=True)
-    status = models.CharField(
-        "สถานะ", max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField("สถานะ", max_length=20, choices=Status.choices, default=Status.ACTIVE)
     poverty_level = models.PositiveSmallIntegerField(
         "ระดับความยากจน", choices=PovertyLevel.choices, default=PovertyLevel.HARD
     )
@@ -151,18 +153,24 @@ class Household(models.Model):
     need_income = models.BooleanField("ด้านรายได้", default=False)
     need_public_services = models.BooleanField("ด้านการเข้าถึงบริการรัฐ", default=False)
     annual_income = models.DecimalField(
-        "รายได้ครัวเรือนต่อปี (บาท)", **MONEY, default=Decimal("0"),
+        "รายได้ครัวเรือนต่อปี (บาท)",
+        **MONEY,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     debts = models.DecimalField(
         "หนี้สิน (บาท)", **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     land_rai = models.DecimalField(
-        "ที่ดินทำกิน (ไร่)", max_digits=8, decimal_places=2, default=Decimal("0"),
+        "ที่ดินทำกิน (ไร่)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     livelihood_assets = models.TextField(
-        "สินทรัพย์เพื่อการทำมาหากิน", blank=True,
+        "สินทรัพย์เพื่อการทำมาหากิน",
+        blank=True,
         help_text="เช่น ที่ดิน เครื่องมือ สัตว์เลี้ยง ทักษะ แหล่งน้ำ",
     )
     joined_on = models.DateField("วันที่เข้าโครงการ", default=timezone.localdate)
@@ -251,22 +259,24 @@ class Member(models.Model):
     first_name = models.CharField("ชื่อ", max_length=100)
     last_name = models.CharField("นามสกุล", max_length=100)
     national_id = models.CharField(
-        "เลขประจำตัวประชาชน", max_length=13, null=True, blank=True, unique=True,
+        "เลขประจำตัวประชาชน",
+        max_length=13,
+        null=True,
+        blank=True,
+        unique=True,
         validators=[validate_national_id],
         error_messages={"unique": "เลขประจำตัวประชาชนนี้มีอยู่ในโครงการแล้ว"},
     )
     birth_date = models.DateField("วันเกิด", null=True, blank=True)
     sex = models.CharField("เพศ", max_length=1, choices=Sex.choices)
-    relation = models.CharField(
-        "ความสัมพันธ์กับหัวหน้าครัวเรือน", max_length=20, choices=Relation.choices
-    )
+    relation = models.CharField("ความสัมพันธ์กับหัวหน้าครัวเรือน", max_length=20, choices=Relation.choices)
     is_head = models.BooleanField("หัวหน้าครัวเรือน", default=False)
-    education = models.CharField(
-        "การศึกษา", max_length=20, choices=Education.choices, blank=True
-    )
+    education = models.CharField("การศึกษา", max_length=20, choices=Education.choices, blank=True)
     occupation = models.CharField("อาชีพ", max_length=100, blank=True)
     income = models.DecimalField(
-        "รายได้ต่อปี (บาท)", **MONEY, default=Decimal("0"),
+        "รายได้ต่อปี (บาท)",
+        **MONEY,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     phone = models.CharField("โทรศัพท์", max_length=20, blank=True)
@@ -276,8 +286,12 @@ class Member(models.Model):
     left_on = models.DateField("วันที่ย้ายออก", null=True, blank=True)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="แก้ไขโดย",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="แก้ไขโดย",
     )
 
     objects = MemberQuerySet.as_manager()
@@ -334,19 +348,28 @@ class Visit(models.Model):
         Official, on_delete=models.PROTECT, related_name="visits", verbose_name="ผู้เยี่ยม"
     )
     visited_on = models.DateField("วันที่เยี่ยม")
-    kind = models.CharField("ลักษณะ", max_length=10, choices=VisitKind.choices, default=VisitKind.HOME)
+    kind = models.CharField(
+        "ลักษณะ", max_length=10, choices=VisitKind.choices, default=VisitKind.HOME
+    )
     findings = models.TextField("สิ่งที่พบ")
     needs_observed = models.TextField("ความต้องการที่พบ", blank=True)
     income_reported = models.DecimalField(
-        "รายได้ที่แจ้ง (บาท/เดือน)", **MONEY, null=True, blank=True,
+        "รายได้ที่แจ้ง (บาท/เดือน)",
+        **MONEY,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     next_follow_up = models.DateField("นัดติดตามครั้งต่อไป", null=True, blank=True)
     # Set by the form: a second submit of the same form finds this and creates nothing.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="บันทึกโดย",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="บันทึกโดย",
     )
     created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
 
@@ -357,7 +380,8 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["household", "-visited_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(next_follow_up__isnull=True) | Q(next_follow_up__gte=models.F("visited_on")),
+                condition=Q(next_follow_up__isnull=True)
+                | Q(next_follow_up__gte=models.F("visited_on")),
                 name="visit_follow_up_after_visit",
                 violation_error_message="วันนัดติดตามต้องไม่ก่อนวันที่เยี่ยม",
             )
@@ -390,11 +414,17 @@ class AidRecord(models.Model):
     category = models.CharField("ด้าน", max_length=20, choices=AidCategory.choices)
     title = models.CharField("รายการช่วยเหลือ", max_length=200)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="aid_records",
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aid_records",
         verbose_name="หน่วยงานที่ให้การช่วยเหลือ",
     )
     partner = models.CharField(
-        "ภาคีผู้สนับสนุน", max_length=200, blank=True,
+        "ภาคีผู้สนับสนุน",
+        max_length=200,
+        blank=True,
         help_text="ภาคเอกชน มหาวิทยาลัย หรือองค์กรอื่นที่ไม่อยู่ในรายชื่อหน่วยงาน",
     )
     given_on = models.DateField("วันที่")
@@ -407,8 +437,12 @@ class AidRecord(models.Model):
     outcome = models.TextField("ผลที่เกิดขึ้น", blank=True)
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="บันทึกโดย",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="บันทึกโดย",
     )
     created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)

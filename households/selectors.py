@@ -30,9 +30,10 @@ def scope_summary(user) -> dict:
         total=Count("id"), paired=Count("id", filter=Q(is_paired=True))
     )
     by_level = dict(
-        households.order_by().values_list("poverty_level").annotate(n=Count("id")).values_list(
-            "poverty_level", "n"
-        )
+        households.order_by()
+        .values_list("poverty_level")
+        .annotate(n=Count("id"))
+        .values_list("poverty_level", "n")
     )
     since = timezone.localdate() - dt.timedelta(days=30)
     visits_30d = Visit.objects.filter(household__in=households, visited_on__gte=since).count()

@@ -18,6 +18,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "รหัสผ่าน"
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autofocus": True})
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template's <form> also carries `next`
         self.helper.add_input(Submit("submit", "เข้าสู่ระบบ", css_class="w-100 btn-lg"))
 
 

@@ -37,9 +37,7 @@ def is_valid_national_id(value) -> bool:
 def validate_national_id(value) -> None:
     digits = normalize_national_id(value)
     if not (digits.isascii() and digits.isdigit()) or len(digits) != 13:
-        raise ValidationError(
-            "เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก", code="national_id_length"
-        )
+        raise ValidationError("เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก", code="national_id_length")
     if check_digit(digits[:12]) != int(digits[12]):
         raise ValidationError(
             "เลขประจำตัวประชาชนไม่ถูกต้อง: ตัวเลขตรวจสอบ (หลักสุดท้าย) ไม่ตรง",

@@ -114,7 +114,9 @@ if DATABASE_URL is None:
     USING_EMBEDDED_POSTGRES = True
 else:
     USING_EMBEDDED_POSTGRES = False
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Kuseaw runs on PostgreSQL only: DATABASE_URL must be postgres://…")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

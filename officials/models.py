@@ -55,7 +55,7 @@ class Official(models.Model):
 
 
 class StaffProfile(models.Model):
-    """The scope of a reviewing user: an agency coordinator's agency or district staff's district."""
+    """The scope of a reviewing user: a coordinator's agency or district staff's district."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -119,9 +119,7 @@ class Pairing(models.Model):
     )
     started_on = models.DateField("วันที่เริ่มดูแล", default=timezone.localdate)
     ended_on = models.DateField("วันที่สิ้นสุด", null=True, blank=True)
-    end_reason = models.CharField(
-        "เหตุที่สิ้นสุด", max_length=30, choices=EndReason.choices, blank=True
-    )
+    end_reason = models.CharField("เหตุที่สิ้นสุด", max_length=30, choices=EndReason.choices, blank=True)
     end_note = models.CharField("หมายเหตุ", max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,7 +159,9 @@ class Pairing(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["official"], condition=Q(ended_on__isnull=True), name="pairing_open_by_official"
+                fields=["official"],
+                condition=Q(ended_on__isnull=True),
+                name="pairing_open_by_official",
             )
         ]
 

@@ -31,7 +31,9 @@ def test_my_households_page_queries_do_not_grow_with_visits(client, official_a, 
     assert queries_for(client, reverse("households:mine")) == few
 
 
-def test_overview_queries_do_not_grow_with_households(client, province_viewer, official_a, settings):
+def test_overview_queries_do_not_grow_with_households(
+    client, province_viewer, official_a, settings
+):
     settings.KUSEAW_HOUSEHOLDS_PER_OFFICIAL = 30
     client.force_login(province_viewer)
     give_official_households(official_a, 2, visits_each=1)

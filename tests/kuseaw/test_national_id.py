@@ -22,8 +22,16 @@ def test_check_digit_follows_the_mod_11_rule():
 
 @pytest.mark.parametrize(
     "typed",
-    [VALID, "1-1017-00230-70-8", "1 1017 00230 70 8", " 1101700230708 ", "๑๑๐๑๗๐๐๒๓๐๗๐๘",
-     1101700230708, 1101700230708.0, "1101700230708.0"],
+    [
+        VALID,
+        "1-1017-00230-70-8",
+        "1 1017 00230 70 8",
+        " 1101700230708 ",
+        "๑๑๐๑๗๐๐๒๓๐๗๐๘",
+        1101700230708,
+        1101700230708.0,
+        "1101700230708.0",
+    ],
 )
 def test_valid_id_is_accepted_however_it_is_typed(typed):
     assert is_valid_national_id(typed)

@@ -31,9 +31,23 @@ def test_template_filter_uses_the_same_helper():
 
 @pytest.mark.parametrize(
     "typed",
-    ["18/08/2563", "18/8/2563", "18-08-2563", "18.08.2563", "18/08/63", "๑๘/๐๘/๒๕๖๓",
-     "18 ส.ค. 2563", "18 สค 2563", "18 สิงหาคม 2563", "18 สิงหาคม พ.ศ. 2563", "2563-08-18",
-     " 18/08/2563 ", "2020-08-18", AUG_18_2020, dt.datetime(2020, 8, 18, 9, 0)],
+    [
+        "18/08/2563",
+        "18/8/2563",
+        "18-08-2563",
+        "18.08.2563",
+        "18/08/63",
+        "๑๘/๐๘/๒๕๖๓",
+        "18 ส.ค. 2563",
+        "18 สค 2563",
+        "18 สิงหาคม 2563",
+        "18 สิงหาคม พ.ศ. 2563",
+        "2563-08-18",
+        " 18/08/2563 ",
+        "2020-08-18",
+        AUG_18_2020,
+        dt.datetime(2020, 8, 18, 9, 0),
+    ],
 )
 def test_be_input_is_read_in_every_common_form(typed):
     assert parse_be_date(typed) == AUG_18_2020
@@ -44,7 +58,9 @@ def test_blank_input_is_no_date(blank):
     assert parse_be_date(blank) is None
 
 
-@pytest.mark.parametrize("bad", ["31/02/2563", "18/13/2563", "18 ฟักทอง 2563", "เมื่อวาน", "18/08/1500"])
+@pytest.mark.parametrize(
+    "bad", ["31/02/2563", "18/13/2563", "18 ฟักทอง 2563", "เมื่อวาน", "18/08/1500"]
+)
 def test_unreadable_dates_get_a_thai_message(bad):
     with pytest.raises(BEDateError) as error:
         parse_be_date(bad)

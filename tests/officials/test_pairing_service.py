@@ -1,4 +1,4 @@
-"""The pairing rules: one buddy per household, at most KUSEAW_HOUSEHOLDS_PER_OFFICIAL per official."""
+"""Pairing rules: one buddy per household, at most KUSEAW_HOUSEHOLDS_PER_OFFICIAL each."""
 
 import threading
 

@@ -8,7 +8,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--overwrite-agencies", action="store_true",
+            "--overwrite-agencies",
+            action="store_true",
             help="Reset agencies to the fixture (by default admins' edits are kept).",
         )
 
