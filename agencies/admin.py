@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from agencies.models import Agency, District, Subdistrict
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    # Admins edit this list freely: it is the programme's working list, not an official one.
+    list_display = ["code", "name_th", "short_name_th", "sector", "is_active"]
+    list_filter = ["sector", "is_active"]
+    search_fields = ["code", "name_th", "short_name_th", "name_en"]
+
+
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Districts and subdistricts follow the DOPA fixtures: `load_reference_data` would undo
+    any edit made here, so the admin shows them read-only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(District)
+class DistrictAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name_th", "name_en", "subdistrict_count"]
+    search_fields = ["code", "name_th", "name_en"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(subdistrict_count=Count("subdistricts"))
+
+    @admin.display(description="จำนวนตำบล", ordering="subdistrict_count")
+    def subdistrict_count(self, obj):
+        return obj.subdistrict_count
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name_th", "district", "postal_code"]
+    list_filter = ["district"]
+    list_select_related = ["district"]
+    search_fields = ["code", "name_th", "name_en", "postal_code", "district__name_th"]

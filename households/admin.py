@@ -1,0 +1,246 @@
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+
+from households.models import AidRecord, Household, Member, Visit
+from kuseaw.national_id import is_valid_national_id, mask_national_id, normalize_national_id
+from kuseaw.thaidate import format_be
+from officials.models import Pairing
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    fields = [
+        "title",
+        "first_name",
+        "last_name",
+        "national_id",
+        "birth_date",
+        "sex",
+        "relation",
+        "is_head",
+        "has_welfare_card",
+        "left_on",
+    ]
+    extra = 0
+
+
+class PairingInline(admin.TabularInline):
+    """Who has looked after the household; pairings are made and ended on their own page."""
+
+    model = Pairing
+    fields = ["official", "started_on", "ended_on", "end_reason", "end_note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("official__user")
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "head_name",
+        "subdistrict",
+        "district",
+        "poverty_level",
+        "status",
+        "is_paired",
+        "joined_on_be",
+    ]
+    list_filter = [
+        "status",
+        "poverty_level",
+        "cause",
+        "subdistrict__district",
+        "need_health",
+        "need_living",
+        "need_education",
+        "need_income",
+        "need_public_services",
+        "consent_given",
+    ]
+    list_select_related = ["subdistrict__district"]
+    # Members' fields spawn duplicates; the changelist and autocomplete then add DISTINCT.
+    search_fields = [
+        "code",
+        "house_no",
+        "village_name",
+        "members__first_name",
+        "members__last_name",
+        "=members__national_id",
+    ]
+    autocomplete_fields = ["subdistrict"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (
+            "ที่อยู่",
+            {"fields": ["code", "house_no", "village_no", "village_name", "subdistrict", "phone"]},
+        ),
+        (
+            "สถานะ",
+            {"fields": ["status", "poverty_level", "poverty_level_at_entry", "cause", "joined_on"]},
+        ),
+        (
+            "ความต้องการ 5 มิติ (TPMAP)",
+            {
+                "fields": [
+                    "need_health",
+                    "need_living",
+                    "need_education",
+                    "need_income",
+                    "need_public_services",
+                ]
+            },
+        ),
+        ("เศรษฐกิจ", {"fields": ["annual_income", "debts", "land_rai", "livelihood_assets"]}),
+        ("ความยินยอม", {"fields": ["consent_given", "consent_date"]}),
+        ("บันทึก", {"fields": ["created_at", "updated_at"]}),
+    ]
+    inlines = [MemberInline, PairingInline]
+
+    def get_queryset(self, request):
+        open_pairing = Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+        return (
+            super().get_queryset(request).with_head_name().annotate(is_paired=Exists(open_pairing))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # An ID copied from a card comes as 1-2345-67890-12-3; members store the digits.
+        if is_valid_national_id(search_term):
+            search_term = normalize_national_id(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_formset(self, request, form, formset, change):
+        members = formset.save(commit=False)
+        for member in members:
+            if isinstance(member, Member):
+                member.updated_by = request.user
+            member.save()
+        for member in formset.deleted_objects:
+            member.delete()
+        formset.save_m2m()
+
+    @admin.display(description="หัวหน้าครัวเรือน", ordering="head_name")
+    def head_name(self, obj):
+        return obj.head_name or "–"
+
+    @admin.display(description="อำเภอ", ordering="subdistrict__district__name_th")
+    def district(self, obj):
+        return obj.subdistrict.district
+
+    @admin.display(description="มีคู่เสี่ยวดูแล", boolean=True, ordering="is_paired")
+    def is_paired(self, obj):
+        return obj.is_paired
+
+    @admin.display(description="วันที่เข้าโครงการ", ordering="joined_on")
+    def joined_on_be(self, obj):
+        return format_be(obj.joined_on)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "household",
+        "relation",
+        "is_head",
+        "masked_national_id",
+        "age",
+        "has_welfare_card",
+    ]
+    list_filter = ["sex", "relation", "is_head", "has_welfare_card"]
+    list_select_related = ["household"]
+    search_fields = ["first_name", "last_name", "=national_id", "household__code"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if is_valid_national_id(search_term):
+            search_term = normalize_national_id(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="ชื่อ-นามสกุล", ordering="first_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description="เลขประจำตัวประชาชน")
+    def masked_national_id(self, obj):
+        return mask_national_id(obj.national_id)
+
+    @admin.display(description="อายุ (ปี)", ordering="-birth_date")
+    def age(self, obj):
+        return obj.age
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["household", "official", "visited_on_be", "kind", "next_follow_up_be"]
+    list_filter = ["kind", "official__agency", "household__subdistrict__district"]
+    list_select_related = ["household", "official__user"]
+    search_fields = [
+        "household__code",
+        "official__user__first_name",
+        "official__user__last_name",
+        "findings",
+    ]
+    raw_id_fields = ["household", "official"]
+    readonly_fields = ["created_by", "created_at"]
+    date_hierarchy = "visited_on"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="วันที่เยี่ยม", ordering="visited_on")
+    def visited_on_be(self, obj):
+        return format_be(obj.visited_on)
+
+    @admin.display(description="นัดติดตามครั้งต่อไป", ordering="next_follow_up")
+    def next_follow_up_be(self, obj):
+        return format_be(obj.next_follow_up)
+
+
+@admin.register(AidRecord)
+class AidRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "household",
+        "category",
+        "title",
+        "provider",
+        "given_on_be",
+        "value",
+        "status",
+    ]
+    list_filter = ["category", "status", "agency"]
+    list_select_related = ["household", "agency"]
+    search_fields = ["title", "partner", "household__code", "agency__name_th"]
+    raw_id_fields = ["household"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    date_hierarchy = "given_on"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="ผู้ให้การช่วยเหลือ", ordering="agency__name_th")
+    def provider(self, obj):
+        return obj.provider
+
+    @admin.display(description="วันที่", ordering="given_on")
+    def given_on_be(self, obj):
+        return format_be(obj.given_on)
