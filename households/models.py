@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -126,6 +127,7 @@ class HouseholdQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Household(models.Model):
     """A poor household in the programme: the case file everything else hangs on."""
 
@@ -249,6 +251,7 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(left_on__isnull=True)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Member(models.Model):
     """A person living in a household; exactly one current member is its head."""
 
@@ -338,6 +341,7 @@ class VisitKind(models.TextChoices):
     OTHER = "other", "อื่น ๆ"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Visit(models.Model):
     """An official's contact with a household and what they found."""
 
@@ -405,6 +409,7 @@ class AidStatus(models.TextChoices):
     CANCELLED = "cancelled", "ยกเลิก"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class AidRecord(models.Model):
     """Help given to a household in one of the four areas, by an agency or a partner."""
 

@@ -1,26 +1,127 @@
 """Read-side queries: what a page shows, always built on Household.objects.visible_to."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from households.models import Household, PovertyLevel, Visit
+from households.access import permissions_for
+from households.history import household_history
+from households.models import AidRecord, Household, Member, PovertyLevel, Visit
+from officials.models import Pairing
 
 
-def my_households(user):
-    """The households paired to this official now, with their head and last visit."""
+@dataclass(frozen=True)
+class FollowUp:
+    """Where a household stands on visits: shown on the official's list and the case page."""
+
+    last_visit: dt.date | None
+    next_follow_up: dt.date | None
+    today: dt.date
+
+    @property
+    def days_since_visit(self) -> int | None:
+        return None if self.last_visit is None else (self.today - self.last_visit).days
+
+    @property
+    def visit_overdue(self) -> bool:
+        """No visit yet, or none in KUSEAW_VISIT_OVERDUE_DAYS."""
+        days = self.days_since_visit
+        return days is None or days > settings.KUSEAW_VISIT_OVERDUE_DAYS
+
+    @property
+    def follow_up_passed(self) -> bool:
+        return self.next_follow_up is not None and self.next_follow_up < self.today
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.visit_overdue or self.follow_up_passed
+
+
+def _with_visit_dates(households):
+    latest = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on", "-id")
+    return households.annotate(
+        last_visit=Max("visits__visited_on"),
+        next_follow_up=Subquery(latest.values("next_follow_up")[:1]),
+    )
+
+
+def my_households(user) -> list[Household]:
+    """The households paired to this official now, each with `.follow_up` (FollowUp)."""
     official = getattr(user, "official", None)
     if official is None:
-        return Household.objects.none()
-    return (
+        return []
+    households = _with_visit_dates(
         Household.objects.visible_to(user)
         .filter(pairings__official=official, pairings__ended_on__isnull=True)
         .select_related("subdistrict__district")
         .with_head_name()
-        .annotate(last_visit=Max("visits__visited_on"))
-        .order_by("code")
+    ).order_by("code")
+    today = timezone.localdate()
+    rows = list(households)
+    for household in rows:
+        household.follow_up = FollowUp(household.last_visit, household.next_follow_up, today)
+    # Those needing a visit first, longest waiting first.
+    rows.sort(key=lambda h: (not h.follow_up.needs_attention, h.last_visit or dt.date.min))
+    return rows
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: dt.date
+    kind: str  # "visit" or "aid"
+    item: Visit | AidRecord
+
+
+def case_file(user, household: Household) -> dict:
+    """Everything the case page shows about one household, in a fixed number of queries."""
+    today = timezone.localdate()
+    household = (
+        _with_visit_dates(Household.objects.filter(pk=household.pk))
+        .select_related("subdistrict__district")
+        .get()
     )
+    members = list(
+        Member.objects.filter(household=household).order_by("left_on", "-is_head", "birth_date")
+    )
+    current = [m for m in members if m.left_on is None]
+    visits = list(
+        Visit.objects.filter(household=household).select_related(
+            "official__user", "official__agency"
+        )
+    )
+    aid = list(AidRecord.objects.filter(household=household).select_related("agency"))
+    timeline = sorted(
+        [TimelineEntry(v.visited_on, "visit", v) for v in visits]
+        + [TimelineEntry(a.given_on, "aid", a) for a in aid],
+        key=lambda e: (e.day, e.item.created_at),
+        reverse=True,
+    )
+    pairings = list(
+        Pairing.objects.filter(household=household)
+        .select_related("official__user", "official__agency")
+        .order_by("-started_on", "-id")
+    )
+    income_per_person = household.income_per_person(len(current))
+    threshold = settings.KUSEAW_JPT_INCOME_THRESHOLD
+    return {
+        "household": household,
+        "members": current,
+        "moved_out": [m for m in members if m.left_on is not None],
+        "head": next((m for m in current if m.is_head), None),
+        "income_per_person": income_per_person,
+        "income_threshold": threshold,
+        "below_threshold": income_per_person is not None and income_per_person < threshold,
+        "timeline": timeline,
+        "pairings": pairings,
+        "current_pairing": next((p for p in pairings if p.ended_on is None), None),
+        "follow_up": FollowUp(household.last_visit, household.next_follow_up, today),
+        "can": permissions_for(user, household),
+        "history": household_history(household),
+        "today": today,
+    }
 
 
 def scope_summary(user) -> dict:

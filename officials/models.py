@@ -1,3 +1,4 @@
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -105,6 +106,7 @@ class PairingQuerySet(models.QuerySet):
         return self.filter(ended_on__isnull=True)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Pairing(models.Model):
     """One official looking after one household for a period: the history is never deleted."""
 

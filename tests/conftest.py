@@ -6,6 +6,12 @@ from officials.roles import Role
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Personas are made in most tests; the production hasher would take most of the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def agency_a(db):
     return f.AgencyFactory(code="CDD")  # a real agency from the fixtures

@@ -39,3 +39,11 @@ def national_id(value):
 @register.filter
 def national_id_masked(value):
     return mask_national_id(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ aid_forms|get_item:aid.pk }} → the value for a key that is itself a variable."""
+    if not mapping:
+        return None
+    return mapping.get(key)

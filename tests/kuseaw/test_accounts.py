@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import constants as message_levels
@@ -15,6 +14,7 @@ from django.utils import timezone
 from households.models import PovertyLevel
 from officials.models import EndReason
 from tests import factories as f
+from tests.html_checks import duplicate_ids, parse, unlabelled_controls
 
 PASSWORD = "test-pass-123"  # tests.factories.UserFactory
 
@@ -42,53 +42,6 @@ def persona_user(request, name):
 
 def html_of(response) -> str:
     return response.content.decode()
-
-
-class PageParser(HTMLParser):
-    """Collects what the accessibility checks need: ids, label targets and form controls."""
-
-    def __init__(self):
-        super().__init__()
-        self.ids = []
-        self.label_targets = set()
-        self.controls = []
-        self.urls = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.append(attrs["id"])
-        if tag == "label" and attrs.get("for"):
-            self.label_targets.add(attrs["for"])
-        if tag in ("input", "select", "textarea"):
-            self.controls.append((tag, attrs))
-        for name in ("href", "src", "action"):
-            if attrs.get(name):
-                self.urls.append(attrs[name])
-
-
-def parse(html: str) -> PageParser:
-    parser = PageParser()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
-# Inputs that need no <label>: hidden ones, and buttons named by their own value.
-UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
-
-
-def unlabelled_controls(page: PageParser) -> list[str]:
-    missing = []
-    for tag, attrs in page.controls:
-        if tag == "input" and attrs.get("type", "text") in UNLABELLED_INPUT_TYPES:
-            continue
-        if attrs.get("aria-label") or attrs.get("aria-labelledby"):
-            continue
-        if attrs.get("id") and attrs["id"] in page.label_targets:
-            continue
-        missing.append(f"<{tag} name={attrs.get('name')!r}>")
-    return missing
 
 
 def figure(html: str, label: str) -> str:
@@ -450,9 +403,7 @@ def pages_to_check(client, request):
 
 def test_every_page_has_unique_ids(client, db, request):
     for name, html in pages_to_check(client, request):
-        ids = parse(html).ids
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        assert duplicates == [], name
+        assert duplicate_ids(parse(html)) == [], name
 
 
 def test_every_visible_form_control_has_a_label(client, db, request):

@@ -1,0 +1,228 @@
+"""Forms for the case file, laid out once for a phone (crispy FormHelper)."""
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency
+from households.models import (
+    NEED_DIMENSIONS,
+    AidRecord,
+    AidStatus,
+    Household,
+    Member,
+    Visit,
+)
+from kuseaw.fields import BEDateField, NationalIDField
+
+REQUIRED = "กรุณากรอกข้อมูลช่องนี้"
+
+
+def _helper(form: forms.BaseForm, submit_label: str, form_id: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_id = form_id
+    # An explicit layout: without one, crispy hands the <form>'s attributes (its id) to
+    # every radio group too, and the page gets the form's id twice.
+    helper.layout = Layout(*form.fields)
+    helper.attrs = {"novalidate": ""}  # the server's Thai messages, not the browser's
+    # The button's id follows the form's: the case page holds one form per aid record.
+    helper.add_input(
+        Submit("save", submit_label, css_class="btn-lg w-100 mt-2", css_id=f"{form_id}-save")
+    )
+    return helper
+
+
+class CaseFileForm(forms.ModelForm):
+    """Thai message for empty required fields on every case-file form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A one-time token rendered into the form, so a resent POST creates nothing new."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = uuid.uuid4()
+
+
+class VisitForm(SubmissionTokenMixin, CaseFileForm):
+    visited_on = BEDateField(label="วันที่เยี่ยม", allow_future=False)
+    next_follow_up = BEDateField(label="นัดติดตามครั้งต่อไป", required=False)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "visited_on",
+            "kind",
+            "findings",
+            "needs_observed",
+            "income_reported",
+            "next_follow_up",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "needs_observed": forms.Textarea(attrs={"rows": 2}),
+            "income_reported": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("visited_on", timezone.localdate())
+        self.helper = _helper(self, "บันทึกการเยี่ยม", "visit-form")
+
+    def clean(self):
+        cleaned = super().clean()
+        visited_on, follow_up = cleaned.get("visited_on"), cleaned.get("next_follow_up")
+        if visited_on and follow_up and follow_up < visited_on:
+            self.add_error("next_follow_up", "วันนัดติดตามต้องไม่ก่อนวันที่เยี่ยม")
+        return cleaned
+
+
+class AidForm(SubmissionTokenMixin, CaseFileForm):
+    given_on = BEDateField(label="วันที่")
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        label="หน่วยงานที่ให้การช่วยเหลือ",
+        empty_label="– ไม่ใช่หน่วยงานในรายชื่อ –",
+    )
+
+    class Meta:
+        model = AidRecord
+        fields = ["category", "title", "agency", "partner", "given_on", "value", "status"]
+        widgets = {
+            "category": forms.RadioSelect,
+            "value": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("given_on", timezone.localdate())
+        self.helper = _helper(self, "บันทึกการช่วยเหลือ", "aid-form")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("agency") and not cleaned.get("partner"):
+            self.add_error("partner", "ระบุหน่วยงานหรือภาคีผู้ให้การช่วยเหลืออย่างน้อยหนึ่งอย่าง")
+        return cleaned
+
+
+class AidUpdateForm(CaseFileForm):
+    class Meta:
+        model = AidRecord
+        fields = ["status", "outcome"]
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = AidStatus.choices
+        self.helper = _helper(self, "ปรับสถานะ", f"aid-update-{self.instance.pk}")
+        # Shown inline on the case page, so it must post to its own view, not the page's URL.
+        if self.instance.pk:
+            self.helper.form_action = reverse(
+                "households:aid_update", args=[self.instance.household_id, self.instance.pk]
+            )
+
+
+class HouseholdForm(CaseFileForm):
+    consent_date = BEDateField(label="วันที่ให้ความยินยอม", required=False, allow_future=False)
+
+    class Meta:
+        model = Household
+        fields = [
+            "house_no",
+            "village_no",
+            "village_name",
+            "phone",
+            "poverty_level",
+            "cause",
+            *[name for name, _ in NEED_DIMENSIONS],
+            "annual_income",
+            "debts",
+            "land_rai",
+            "livelihood_assets",
+            "consent_given",
+            "consent_date",
+        ]
+        widgets = {"livelihood_assets": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, "บันทึกข้อมูลครัวเรือน", "household-form")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Consent ticked without a date was given today (as services.household_update says);
+        # filled in here, or the model's constraint refuses the form before the service runs.
+        if cleaned.get("consent_given") and not cleaned.get("consent_date"):
+            if "consent_date" not in self.errors:
+                cleaned["consent_date"] = timezone.localdate()
+        return cleaned
+
+
+class MemberForm(CaseFileForm):
+    national_id = NationalIDField(required=False)
+    birth_date = BEDateField(label="วันเกิด", required=False, allow_future=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "title",
+            "first_name",
+            "last_name",
+            "national_id",
+            "birth_date",
+            "sex",
+            "relation",
+            "is_head",
+            "education",
+            "occupation",
+            "income",
+            "phone",
+            "disability",
+            "chronic_illness",
+            "has_welfare_card",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, "บันทึกสมาชิก", "member-form")
+
+    def clean_national_id(self):
+        # Blank means "not known": stored as NULL so the unique index ignores it.
+        return self.cleaned_data["national_id"] or None
+
+    def clean_is_head(self):
+        # The instance still holds the saved value here: the role is handed over by ticking
+        # it on the new head, never by unticking it on the current one (no head left).
+        is_head = self.cleaned_data["is_head"]
+        if self.instance.pk and self.instance.is_head and not is_head:
+            raise forms.ValidationError(
+                "ครัวเรือนต้องมีหัวหน้าครัวเรือน ให้แก้ไขสมาชิกคนใหม่และเลือกเป็นหัวหน้าครัวเรือนแทน"
+            )
+        return is_head
+
+
+class MoveOutForm(forms.Form):
+    left_on = BEDateField(label="วันที่ย้ายออก", allow_future=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].error_messages["required"] = REQUIRED
+        if not self.is_bound:
+            self.initial["left_on"] = timezone.localdate()
+        self.helper = _helper(self, "ยืนยันการย้ายออก", "move-out-form")
