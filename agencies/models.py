@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -9,6 +10,16 @@ class Sector(models.TextChoices):
     PRIVATE = "private", "ภาคเอกชน"
     CIVIL_SOCIETY = "civil_society", "ภาคประชาสังคม"
     COMMUNITY = "community", "ภาคชุมชน"
+
+
+class Need(models.TextChoices):
+    """The five TPMAP dimensions of need; households flag them, agencies serve them."""
+
+    INCOME = "income", "ด้านรายได้"
+    LIVING = "living", "ด้านความเป็นอยู่"
+    HEALTH = "health", "ด้านสุขภาพ"
+    EDUCATION = "education", "ด้านการศึกษา"
+    PUBLIC_SERVICES = "public_services", "ด้านการเข้าถึงบริการรัฐ"
 
 
 class AgencyManager(models.Manager):
@@ -25,6 +36,13 @@ class Agency(models.Model):
     short_name_th = models.CharField("ชื่อย่อ", max_length=60, blank=True)
     sector = models.CharField(
         "ภาคส่วน", max_length=20, choices=Sector.choices, default=Sector.GOVERNMENT
+    )
+    need_fields = ArrayField(
+        models.CharField(max_length=20, choices=Need.choices),
+        verbose_name="ด้านที่หน่วยงานช่วยได้",
+        default=list,
+        blank=True,
+        help_text="ใช้จับคู่ครัวเรือนกับเจ้าหน้าที่ที่หน่วยงานตรงกับความต้องการหลักของครัวเรือน",
     )
     is_active = models.BooleanField("ใช้งานอยู่", default=True)
 

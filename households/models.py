@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from agencies.models import Agency, Subdistrict
+from agencies.models import Agency, Need, Subdistrict
 from kuseaw.national_id import validate_national_id
 from officials.models import Official, Pairing
 from officials.roles import Role, role_of
@@ -36,14 +36,9 @@ class Cause(models.TextChoices):
     SELF_EXCLUDED = "self", "ตัดโอกาสเอง"
 
 
-# The five TPMAP dimensions of need, as (field name, Thai label).
-NEED_DIMENSIONS = [
-    ("need_health", "ด้านสุขภาพ"),
-    ("need_living", "ด้านความเป็นอยู่"),
-    ("need_education", "ด้านการศึกษา"),
-    ("need_income", "ด้านรายได้"),
-    ("need_public_services", "ด้านการเข้าถึงบริการรัฐ"),
-]
+# The five TPMAP dimensions of need as (household field name, Thai label), in the
+# programme's order of priority (agencies.models.Need): the first flagged is the main need.
+NEED_DIMENSIONS = [(f"need_{need.value}", need.label) for need in Need]
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -198,6 +193,11 @@ class Household(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def main_need(self) -> str | None:
+        """The Need value this household most needs help with, or None."""
+        return next((need.value for need in Need if getattr(self, f"need_{need.value}")), None)
 
     @property
     def needs(self) -> list[str]:

@@ -5,9 +5,26 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from agencies.models import Agency, District
+from officials.roles import Role, role_of
 
 
 class OfficialQuerySet(models.QuerySet):
+    def manageable_by(self, user):
+        """The officials whose pairings this user may manage: the one place that decides it.
+
+        Admins: all; agency coordinators: their agency's; district staff: those working in
+        their district; everyone else (officials too): none.
+        """
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return self.all()
+        profile = getattr(user, "staff_profile", None)
+        if role == Role.COORDINATOR and profile is not None and profile.agency_id:
+            return self.filter(agency_id=profile.agency_id)
+        if role == Role.DISTRICT and profile is not None and profile.district_id:
+            return self.filter(district_id=profile.district_id)
+        return self.none()
+
     def with_open_pairings(self):
         """Annotate `open_pairings`: how many households the official looks after now."""
         return self.annotate(

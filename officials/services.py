@@ -67,3 +67,22 @@ def pairing_end(
         locked.end_note = note
         locked.save(update_fields=["ended_on", "end_reason", "end_note"])
     return locked
+
+
+def pairing_reassign(
+    *, household, official: Official, reason: str = EndReason.REASSIGNED, note: str = "", by=None
+) -> Pairing:
+    """End the household's current pairing and pair it with `official`, in one step.
+
+    All or nothing: if the new official is at the cap, the old pairing stays open.
+    """
+    with transaction.atomic():
+        current = (
+            Pairing.objects.select_for_update().open().filter(household_id=household.pk).first()
+        )
+        if current is None:
+            raise PairingError(f"ครัวเรือน {household} ยังไม่มีคู่เสี่ยว ให้จับคู่ใหม่แทน")
+        if current.official_id == official.pk:
+            raise PairingError(f"{official} ดูแลครัวเรือน {household} อยู่แล้ว")
+        pairing_end(pairing=current, reason=reason, note=note)
+        return pairing_create(official=official, household=household, by=by)
