@@ -464,3 +464,75 @@ class AidRecord(models.Model):
     @property
     def provider(self) -> str:
         return str(self.agency) if self.agency_id else self.partner
+
+
+class ImportKind(models.TextChoices):
+    HOUSEHOLDS = "households", "ครัวเรือนและสมาชิก"
+    OFFICIALS = "officials", "เจ้าหน้าที่คู่เสี่ยว"
+    PAIRINGS = "pairings", "การจับคู่"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "รอคิว"
+    RUNNING = "running", "กำลังทำงาน"
+    PREVIEWED = "previewed", "ตรวจสอบแล้ว รอยืนยัน"
+    APPLIED = "applied", "นำเข้าแล้ว"
+    FAILED = "failed", "ไม่สำเร็จ"
+
+
+class ImportJob(models.Model):
+    """One uploaded file: its preview, whether it was applied, by whom, and the counts."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้นำเข้า",
+        help_text="ว่างเมื่อนำเข้าด้วยคำสั่ง manage.py import_households โดยไม่ระบุผู้ใช้",
+    )
+    kind = models.CharField("ประเภท", max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField("ชื่อไฟล์", max_length=255)
+    members_file_name = models.CharField("ชื่อไฟล์สมาชิก", max_length=255, blank=True)
+    # The uploaded bytes hold national IDs: kept here (never on disk) only between the
+    # preview and the confirm, and cleared once the job is applied or has failed.
+    file_data = models.BinaryField(null=True, blank=True, editable=False)
+    members_file_data = models.BinaryField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        "สถานะ", max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    # Whether the queued/running work is the dry run or the real apply.
+    apply_requested = models.BooleanField("สั่งนำเข้าจริง", default=False)
+    counts = models.JSONField("จำนวน", default=dict, blank=True)
+    row_errors = models.JSONField("ข้อผิดพลาดรายแถว", default=list, blank=True)
+    # Compact preview of every row: [row number, status, key, note].
+    row_results = models.JSONField("ผลรายแถว", default=list, blank=True)
+    message = models.TextField("ข้อความ", blank=True)
+    total_rows = models.PositiveIntegerField("จำนวนแถวทั้งหมด", default=0)
+    processed_rows = models.PositiveIntegerField("ประมวลผลแล้ว", default=0)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField("นำเข้าเมื่อ", auto_now_add=True)
+    finished_at = models.DateTimeField("เสร็จเมื่อ", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "การนำเข้าข้อมูล"
+        verbose_name_plural = "การนำเข้าข้อมูล"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def error_count(self) -> int:
+        return self.counts.get("error", 0)

@@ -15,7 +15,9 @@ from households.forms import (
     MoveOutForm,
     VisitForm,
 )
-from households.models import Member
+from households.models import Member, Status
+from households.pairing import may_manage_pairings, pairable_households
+from officials.models import Official
 from officials.roles import Role, role_of
 
 
@@ -41,11 +43,25 @@ def overview(request):
     return render(request, "households/overview.html", context)
 
 
+def _can_manage_pairing(user, household, current_pairing) -> bool:
+    """Whether the case page offers the pairing links (the pairing pages check it again)."""
+    if not may_manage_pairings(user):
+        return False
+    if not pairable_households(user).filter(pk=household.pk).exists():
+        return False
+    if current_pairing is None:
+        return household.status == Status.ACTIVE
+    return Official.objects.manageable_by(user).filter(pk=current_pairing.official_id).exists()
+
+
 @login_required
 @require_safe
 def detail(request, pk):
     household = get_household_for_user(request.user, pk)
     context = selectors.case_file(request.user, household)
+    context["can_manage_pairing"] = _can_manage_pairing(
+        request.user, context["household"], context["current_pairing"]
+    )
     if context["can"].record_aid:
         context["aid_forms"] = {
             entry.item.pk: AidUpdateForm(instance=entry.item, prefix=f"aid{entry.item.pk}")

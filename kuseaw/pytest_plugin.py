@@ -11,6 +11,9 @@ os.environ.setdefault("SECRET_KEY", "kuseaw-test-run-only-not-a-secret")
 os.environ.setdefault("KUSEAW_HTTPS", "0")
 # Tests do not run collectstatic: serve and resolve static files from static/.
 os.environ.setdefault("KUSEAW_STATIC_MANIFEST", "0")
+# Playwright's sync API runs an event loop in the test's thread; the browser tests' ORM
+# calls (factories, counts) are still plain synchronous code, which Django would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_report_header(config):

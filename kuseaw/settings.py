@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "import_export",
     "pgtrigger",
     "pghistory",
+    "django_tasks",
+    "django_tasks_db",
     "kuseaw",
     "agencies",
     "officials",
@@ -125,6 +127,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Kuseaw runs on PostgreSQL only: DATABASE_URL must be postgres://…")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A second connection to the same database: an import's progress is written through it so
+# that it commits while the import's own transaction is still open (the page polls it).
+# Tests mirror it onto "default" and write progress there (KUSEAW_IMPORT_PROGRESS_DATABASE).
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 # Lets two test runs share one server (e.g. a developer's and a helper's) without clashing.
 if env_str("KUSEAW_TEST_DATABASE"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("KUSEAW_TEST_DATABASE")}
@@ -199,3 +205,15 @@ KUSEAW_HOUSEHOLDS_PER_OFFICIAL = env_int("KUSEAW_HOUSEHOLDS_PER_OFFICIAL", 2)
 KUSEAW_VISIT_OVERDUE_DAYS = env_int("KUSEAW_VISIT_OVERDUE_DAYS", 30)
 # จปฐ. (basic minimum needs) income threshold, baht per person per year.
 KUSEAW_JPT_INCOME_THRESHOLD = env_int("KUSEAW_JPT_INCOME_THRESHOLD", 38000)
+
+# Imports (households.imports): the largest file accepted, and from how many rows on the
+# work runs as a background task (django-tasks, run by `manage.py db_worker`).
+KUSEAW_IMPORT_MAX_BYTES = env_int("KUSEAW_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+KUSEAW_IMPORT_BACKGROUND_ROWS = env_int("KUSEAW_IMPORT_BACKGROUND_ROWS", 2000)
+KUSEAW_IMPORT_PROGRESS_DATABASE = env_str("KUSEAW_IMPORT_PROGRESS_DATABASE", "progress")
+TASKS = {
+    "default": {
+        "BACKEND": env_str("KUSEAW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

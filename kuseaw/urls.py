@@ -20,5 +20,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("households/", include("households.urls")),
+    path("pairing/", include("households.pairing_urls")),
+    path("imports/", include("households.import_urls")),
     path("admin/", admin.site.urls),
 ]

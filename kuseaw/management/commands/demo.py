@@ -1,5 +1,8 @@
 import os
+import subprocess
+import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
@@ -26,10 +29,21 @@ class Command(BaseCommand):
     def handle(self, *args, port, households, **options):
         # runserver's autoreloader runs this command again in a child process: the
         # database is ready by then, so the child only serves.
+        worker = None
         if os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             self.prepare(households=households)
+            # The background worker for large imports (django-tasks-db), beside the server.
+            worker = subprocess.Popen(
+                [sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker"]
+            )
+            self.stdout.write("เปิดตัวประมวลผลงานเบื้องหลัง (db_worker) แล้ว / task worker started")
             self.stdout.write(self.style.SUCCESS(f"เปิดระบบทดลองที่ http://127.0.0.1:{port}/"))
-        call_command("runserver", f"127.0.0.1:{port}")
+        try:
+            call_command("runserver", f"127.0.0.1:{port}")
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
 
     def prepare(self, *, households: int) -> None:
         call_command("migrate", interactive=False, verbosity=0)

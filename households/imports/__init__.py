@@ -1,0 +1,1 @@
+"""Importing and exporting the lists district offices send: reading files, cells, services."""

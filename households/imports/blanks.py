@@ -1,0 +1,108 @@
+"""Workbooks handed to the admin: a blank template per import type, and a job's errors."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from households.imports import reading
+from households.imports.exports import neutralise
+
+# The example row of each template, by column key; a key not listed gets an empty cell.
+EXAMPLES = {
+    "code": "KK-0001",
+    "household_code": "KK-0001",
+    "full_name": "นายสมชาย ใจดี",
+    "head_full_name": "นายสมชาย ใจดี",
+    "title": "นาย",
+    "first_name": "สมชาย",
+    "last_name": "ใจดี",
+    "national_id": "1-1037-02071-81-1",
+    "head_national_id": "1-1037-02071-81-1",
+    "birth_date": "15/02/2518",
+    "sex": "ชาย",
+    "relation": "บุตร",
+    "phone": "0812345678",
+    "house_no": "12/3",
+    "village_no": 5,
+    "village_name": "โนนสว่าง",
+    "subdistrict": "ในเมือง",
+    "district": "เมืองขอนแก่น",
+    "poverty_level": "อยู่ยาก",
+    "cause": "ขาดโอกาส",
+    "annual_income": 36000,
+    "joined_on": "15/01/2567",
+    "agency": "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น",
+    "position": "นักพัฒนาชุมชน",
+    "started_on": "01/02/2567",
+}
+
+TEMPLATES = {
+    "households": ("ครัวเรือน", "HOUSEHOLD_COLUMNS"),
+    "members": ("สมาชิก", "MEMBER_COLUMNS"),
+    "officials": ("เจ้าหน้าที่", "OFFICIAL_COLUMNS"),
+    "pairings": ("การจับคู่", "PAIRING_COLUMNS"),
+}
+
+
+def _columns(kind):
+    return getattr(reading, TEMPLATES[kind][1])
+
+
+def _sheet(workbook, title, columns):
+    sheet = workbook.create_sheet(title)
+    sheet.append([c.label for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append([EXAMPLES.get(c.key, "") for c in columns])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
+            14, len(column.label) + 4
+        )
+    return sheet
+
+
+def template_workbook(kind: str) -> bytes:
+    """Thai headers, one example row, and a sheet saying what each column takes.
+    The households template carries the «สมาชิก» sheet too (one of the two shapes)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title, _ = TEMPLATES[kind]
+    sheets = [(title, _columns(kind))]
+    if kind == "households":
+        sheets.append(("สมาชิก", _columns("members")))
+    for sheet_title, columns in sheets:
+        _sheet(workbook, sheet_title, columns)
+    help_sheet = workbook.create_sheet("คำอธิบาย")
+    help_sheet.append(["แผ่นงาน", "คอลัมน์", "จำเป็น", "ชื่ออื่นที่อ่านได้", "คำอธิบาย"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for sheet_title, columns in sheets:
+        for c in columns:
+            aliases = ", ".join(a for a in getattr(c, "aliases", ()) if a != c.label)
+            help_sheet.append(
+                [sheet_title, c.label, "จำเป็น" if c.required else "", aliases, c.help or ""]
+            )
+    for letter, width in zip("ABCDE", (12, 28, 8, 40, 70), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def errors_workbook(row_errors: list[dict]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("ข้อผิดพลาด")
+    sheet.append(["แผ่นงาน", "แถว", "คอลัมน์", "ข้อความ"])
+    for error in row_errors:
+        sheet.append(
+            [
+                neutralise(error.get("sheet") or ""),
+                error.get("row"),
+                neutralise(error.get("column") or ""),
+                neutralise(error.get("message") or ""),
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
