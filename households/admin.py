@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from households.models import AidRecord, Household, Member, Visit
+from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.national_id import is_valid_national_id, mask_national_id, normalize_national_id
 from kuseaw.thaidate import format_be
 from officials.models import Pairing
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(BEDateAdminMixin, admin.TabularInline):
     model = Member
     fields = [
         "title",
@@ -24,7 +25,7 @@ class MemberInline(admin.TabularInline):
     extra = 0
 
 
-class PairingInline(admin.TabularInline):
+class PairingInline(BEDateAdminMixin, admin.TabularInline):
     """Who has looked after the household; pairings are made and ended on their own page."""
 
     model = Pairing
@@ -45,7 +46,7 @@ class PairingInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(BEDateAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "head_name",
@@ -147,7 +148,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(BEDateAdminMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "household",
@@ -186,7 +187,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(BEDateAdminMixin, admin.ModelAdmin):
     list_display = ["household", "official", "visited_on_be", "kind", "next_follow_up_be"]
     list_filter = ["kind", "official__agency", "household__subdistrict__district"]
     list_select_related = ["household", "official__user"]
@@ -198,7 +199,6 @@ class VisitAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["household", "official"]
     readonly_fields = ["created_by", "created_at"]
-    date_hierarchy = "visited_on"
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -215,7 +215,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(AidRecord)
-class AidRecordAdmin(admin.ModelAdmin):
+class AidRecordAdmin(BEDateAdminMixin, admin.ModelAdmin):
     list_display = [
         "household",
         "category",
@@ -230,7 +230,6 @@ class AidRecordAdmin(admin.ModelAdmin):
     search_fields = ["title", "partner", "household__code", "agency__name_th"]
     raw_id_fields = ["household"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
-    date_hierarchy = "given_on"
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
+from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.thaidate import format_be
 from officials.models import Official, Pairing, StaffProfile
 from officials.services import PairingError, pairing_create, pairing_end
@@ -12,7 +13,7 @@ User = get_user_model()
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(BEDateAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "agency", "district", "position", "open_pairings", "is_active"]
     list_filter = ["agency", "district", "is_active"]
     list_select_related = ["user", "agency", "district"]
@@ -39,7 +40,7 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(BEDateAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "agency", "district", "phone"]
     list_filter = ["agency", "district"]
     list_select_related = ["user", "agency", "district"]
@@ -105,7 +106,7 @@ class PairingAdminForm(forms.ModelForm):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(BEDateAdminMixin, admin.ModelAdmin):
     form = PairingAdminForm
     list_display = ["household", "official", "started_on_be", "ended_on_be", "end_reason"]
     list_filter = [PairingStateFilter, "end_reason", "official__agency"]
@@ -117,7 +118,6 @@ class PairingAdmin(admin.ModelAdmin):
         "official__user__username",
     ]
     autocomplete_fields = ["household", "official"]
-    date_hierarchy = "started_on"
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -164,14 +164,14 @@ class PairingAdmin(admin.ModelAdmin):
         return format_be(obj.ended_on)
 
 
-class OfficialInline(admin.StackedInline):
+class OfficialInline(BEDateAdminMixin, admin.StackedInline):
     model = Official
     fields = ["agency", "district", "position", "phone", "national_id", "is_active"]
     # Pairings and visits point at the official: retire them with is_active instead.
     can_delete = False
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(BEDateAdminMixin, admin.StackedInline):
     model = StaffProfile
     fields = ["agency", "district", "phone"]
 

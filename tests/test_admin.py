@@ -264,3 +264,12 @@ def test_admin_views_a_district_without_editing_it(admin_client):
 
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
+
+
+def test_admin_forms_show_and_accept_dates_in_the_buddhist_era(admin_client):
+    household = f.HouseholdFactory(joined_on=dt.date(2024, 1, 15))
+    url = reverse("admin:households_household_change", args=[household.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'value="15/01/2567"' in page
+    # (Django's hidden "initial-" copy of a field with a callable default keeps ISO.)
+    assert 'value="2024-01-15" id="id_joined_on"' not in page
