@@ -157,9 +157,7 @@ def test_official_records_aid_then_marks_it_done(page, day):
     entry.get_by_role("button", name="ปรับสถานะ", exact=True).click()
 
     expect(page).to_have_url(re.compile(f"{case_url(day.household)}$"))
-    expect(page.get_by_role("status")).to_contain_text(
-        "ปรับสถานะ «เมล็ดพันธุ์ผักสวนครัว» เป็นเสร็จสิ้นแล้ว"
-    )
+    expect(page.get_by_role("status")).to_contain_text("ปรับสถานะ «เมล็ดพันธุ์ผักสวนครัว» เป็นเสร็จสิ้นแล้ว")
     entry = timeline(page).filter(has_text="เมล็ดพันธุ์ผักสวนครัว")
     expect(entry.locator(".badge", has_text="เสร็จสิ้น")).to_be_visible()
     expect(entry).to_contain_text("ปลูกแล้ว เก็บขายได้สัปดาห์ละ 300 บาท")
