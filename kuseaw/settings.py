@@ -210,6 +210,9 @@ KUSEAW_JPT_INCOME_THRESHOLD = env_int("KUSEAW_JPT_INCOME_THRESHOLD", 38000)
 # work runs as a background task (django-tasks, run by `manage.py db_worker`).
 KUSEAW_IMPORT_MAX_BYTES = env_int("KUSEAW_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 KUSEAW_IMPORT_BACKGROUND_ROWS = env_int("KUSEAW_IMPORT_BACKGROUND_ROWS", 2000)
+# Workbooks whose unpacked sheets (XML and shared strings) are up to this size are read
+# in memory by python-calamine (fast); larger ones are streamed row by row with openpyxl.
+KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES = env_int("KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES", 32 * 1024 * 1024)
 KUSEAW_IMPORT_PROGRESS_DATABASE = env_str("KUSEAW_IMPORT_PROGRESS_DATABASE", "progress")
 TASKS = {
     "default": {

@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from households.imports import reading
+from households.imports import people, reading
 from households.imports.exports import neutralise
 
 # The example row of each template, by column key; a key not listed gets an empty cell.
@@ -35,18 +35,23 @@ EXAMPLES = {
     "agency": "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น",
     "position": "นักพัฒนาชุมชน",
     "started_on": "01/02/2567",
+    "username": "official-071811",
+    "email": "somchai@example.go.th",
+    "is_active": "ใช่",
+    "official_national_id": "1-1037-02071-81-1",
+    "official_username": "official-071811",
 }
 
 TEMPLATES = {
-    "households": ("ครัวเรือน", "HOUSEHOLD_COLUMNS"),
-    "members": ("สมาชิก", "MEMBER_COLUMNS"),
-    "officials": ("เจ้าหน้าที่", "OFFICIAL_COLUMNS"),
-    "pairings": ("การจับคู่", "PAIRING_COLUMNS"),
+    "households": ("ครัวเรือน", reading.HOUSEHOLD_COLUMNS),
+    "members": ("สมาชิก", reading.MEMBER_COLUMNS),
+    "officials": ("เจ้าหน้าที่", people.OFFICIAL_COLUMNS),
+    "pairings": ("การจับคู่", people.PAIRING_COLUMNS),
 }
 
 
 def _columns(kind):
-    return getattr(reading, TEMPLATES[kind][1])
+    return TEMPLATES[kind][1]
 
 
 def _sheet(workbook, title, columns):

@@ -13,7 +13,7 @@ ACCEPT = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="ประเภทข้อมูล",
-        choices=[(ImportKind.HOUSEHOLDS, ImportKind.HOUSEHOLDS.label)],
+        choices=ImportKind.choices,
         initial=ImportKind.HOUSEHOLDS,
         widget=forms.RadioSelect,
     )
@@ -41,6 +41,12 @@ class ImportUploadForm(forms.Form):
         self.helper.add_input(
             Submit("preview", "ตรวจสอบไฟล์", css_class="btn-lg mt-2", css_id="import-upload-save")
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("members_file") and cleaned.get("kind") != ImportKind.HOUSEHOLDS:
+            self.add_error("members_file", "ไฟล์สมาชิกใช้กับการนำเข้าครัวเรือนเท่านั้น")
+        return cleaned
 
     def clean_file(self):
         return _check_name(self.cleaned_data["file"])

@@ -284,6 +284,8 @@ def _match_header(row_number: int, values, columns: list[Column]) -> _Header:
 
 
 def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # calamine reads every number cell as a float
     return "" if value is None else str(value).strip()
 
 
@@ -440,6 +442,24 @@ def _kind(source: _Source, filename: str) -> str:
 
 
 # ---- xlsx
+#
+# Two readers. python-calamine (Rust) parses a sheet about ten times faster than openpyxl,
+# but CalamineWorkbook.get_sheet_by_name() loads the *whole* sheet into memory (its
+# iter_rows() and to_python() both walk that loaded range). So it reads workbooks whose
+# unpacked sheets fit under settings.KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES; anything larger
+# (a 100,000-household file is ~90 MB of sheet XML) is streamed row by row with openpyxl's
+# read-only mode, so it is never loaded at once.
+
+_CORRUPT_XLSX = "ไฟล์ Excel เสียหรือไม่ครบ (อาจดาวน์โหลดหรือคัดลอกไม่สำเร็จ): เปิดในเครื่องแล้วบันทึกใหม่ก่อนนำเข้า"
+_NOT_A_WORKBOOK = f"{_NOT_A_TABLE}: เป็นไฟล์ zip ที่ไม่ใช่สมุดงาน Excel"
+# Unpacked sheet XML (and shared strings) read in memory by calamine; above it, openpyxl.
+DEFAULT_IN_MEMORY_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _in_memory_limit() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES", DEFAULT_IN_MEMORY_MAX_BYTES)
 
 
 def _open_workbook(file):
@@ -448,23 +468,26 @@ def _open_workbook(file):
     try:
         return load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, EOFError, OSError):
-        raise FileProblem(
-            "ไฟล์ Excel เสียหรือไม่ครบ (อาจดาวน์โหลดหรือคัดลอกไม่สำเร็จ): เปิดในเครื่องแล้วบันทึกใหม่ก่อนนำเข้า"
-        ) from None
+        raise FileProblem(_CORRUPT_XLSX) from None
     except Exception:  # openpyxl raises KeyError, InvalidFileException… for a non-workbook zip
-        raise FileProblem(f"{_NOT_A_TABLE}: เป็นไฟล์ zip ที่ไม่ใช่สมุดงาน Excel") from None
+        raise FileProblem(_NOT_A_WORKBOOK) from None
 
 
-def _check_unpacked_size(file, max_bytes: int) -> None:
+def _check_unpacked_size(file, max_bytes: int) -> int:
+    """Refuse a zip bomb; return the unpacked size of the sheets and their shared strings."""
     try:
         with zipfile.ZipFile(file) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, EOFError, OSError):
-        raise FileProblem(
-            "ไฟล์ Excel เสียหรือไม่ครบ (อาจดาวน์โหลดหรือคัดลอกไม่สำเร็จ): เปิดในเครื่องแล้วบันทึกใหม่ก่อนนำเข้า"
-        ) from None
+        raise FileProblem(_CORRUPT_XLSX) from None
+    unpacked = sum(info.file_size for info in infos)
     if unpacked > max_bytes * _MAX_UNPACKED_RATIO:
         raise FileProblem(f"ไฟล์ใหญ่เกิน {_size_text(max_bytes)} เมื่อขยาย")
+    return sum(
+        info.file_size
+        for info in infos
+        if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+    )
 
 
 def _xlsx_rows(worksheet) -> Iterator[tuple[int, tuple]]:
@@ -474,12 +497,42 @@ def _xlsx_rows(worksheet) -> Iterator[tuple[int, tuple]]:
         yield row_number, tuple(values)
 
 
+def _calamine_workbook(file):
+    """A python-calamine workbook, or None when calamine cannot read the file (openpyxl
+    then gets its turn and gives the Thai message)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(file)
+    except Exception:  # CalamineError, zip errors, XML errors…
+        return None
+
+
+def _calamine_sheet_names(workbook) -> list[str]:
+    from python_calamine import SheetTypeEnum
+
+    return [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+
+
+def _calamine_rows(workbook, name: str) -> list[tuple]:
+    """Every row of a sheet from A1 (calamine gives "" for an empty cell, whole numbers as
+    floats, date cells as date/datetime: the cell parsers take all of these)."""
+    return [tuple(row) for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+
 def list_sheets(source, filename: str) -> list[str]:
     """The worksheet names of an .xlsx, in order ([] for a CSV)."""
     wrapped = _Source(source)
     if _kind(wrapped, filename) != "xlsx":
         return []
     with wrapped.open() as file:
+        workbook = _calamine_workbook(file)
+        if workbook is not None:
+            try:
+                return _calamine_sheet_names(workbook)
+            finally:
+                workbook.close()
+        file.seek(0)
         workbook = _open_workbook(file)
         try:
             return [worksheet.title for worksheet in workbook.worksheets]
@@ -549,11 +602,29 @@ class Table:
     _kind: str = field(repr=False)
     _encoding: str | None = field(default=None, repr=False)
     _dialect: object = field(default=None, repr=False)
+    # A sheet calamine read into memory (rows from A1): every pass reads this list.
+    _loaded: list | None = field(default=None, repr=False)
+    # A streamed (openpyxl) sheet: the rows left after its header, and what closes the
+    # workbook they come from. The first pass goes on from there, so the header search
+    # and the rows are one read of the file; a second pass opens the file again.
+    _pending: Iterator | None = field(default=None, repr=False)
+    _release: object = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, dict]]:
         """(row number as shown in Excel, {column key: raw value}) for each non-blank row
         under the header. Only the file's columns are keys; text is stripped and "" is None.
         """
+        if self._loaded is not None:
+            yield from self._data(enumerate(self._loaded, start=1))
+            return
+        pending, release = self._pending, self._release
+        if pending is not None:
+            self._pending = self._release = None
+            try:
+                yield from self._data(pending)
+            finally:
+                release()
+            return
         with self._source.open() as file:
             if self._kind == "xlsx":
                 workbook = _open_workbook(file)
@@ -565,17 +636,28 @@ class Table:
                 yield from self._data(_csv_rows(file, self._encoding, self._dialect))
 
     def _data(self, rows) -> Iterator[tuple[int, dict]]:
+        header_row = self.header_row
+        items = list(self.mapping.items())
         for row_number, values in rows:
-            if row_number <= self.header_row or _is_blank(values):
+            if row_number <= header_row:
                 continue
+            width = len(values)
             raw = {}
-            for key, position in self.mapping.items():
-                value = values[position] if position < len(values) else None
+            filled = False
+            for key, position in items:
+                value = values[position] if position < width else None
                 if isinstance(value, str):
                     value = value.strip() or None
+                if value is not None:
+                    filled = True
                 raw[key] = value
-            if any(value is not None for value in raw.values()):
+            # A row blank in our columns is blank for us (whatever lies in other columns).
+            if filled:
                 yield row_number, raw
+
+    def __del__(self):
+        if self._release is not None:
+            self._release()
 
 
 def read_table(
@@ -600,35 +682,108 @@ def read_table(
     if kind == "csv":
         return _read_csv(wrapped, columns)
     with wrapped.open() as file:
-        _check_unpacked_size(file, max_bytes)
-        workbook = _open_workbook(file)
+        sheets_size = _check_unpacked_size(file, max_bytes)
+    if sheets_size <= _in_memory_limit():
+        table = _read_xlsx_in_memory(wrapped, columns, sheet)
+        if table is not None:
+            return table
+    return _read_xlsx_streamed(wrapped, columns, sheet)
+
+
+def _choose_sheet(names, sheet, find) -> tuple[_Header, str]:
+    """The header and name of the sheet to read; `find(name)` searches one sheet's header."""
+    if sheet is not None and sheet not in names:
+        raise FileProblem(f"ไม่พบชีต «{sheet}» ในไฟล์ (มี: {', '.join(names)})")
+    found: list[tuple[_Header, str]] = []
+    problem = None
+    for name in [sheet] if sheet is not None else names:
         try:
-            names = [worksheet.title for worksheet in workbook.worksheets]
-            if sheet is not None and sheet not in names:
-                raise FileProblem(f"ไม่พบชีต «{sheet}» ในไฟล์ (มี: {', '.join(names)})")
-            found: list[tuple[_Header, str]] = []
-            problem = None
-            for name in [sheet] if sheet is not None else names:
+            found.append((find(name), name))
+        except FileProblem as error:
+            problem = problem or error
+    if not found:
+        raise problem or FileProblem("ไฟล์ว่าง ไม่มีข้อมูล")
+    # A workbook with a households and a members sheet: the sheet whose header fits
+    # these columns best (fewest headers we do not know), the first one on a tie.
+    return max(found, key=lambda pair: pair[0].score)
+
+
+def _xlsx_table(header: _Header, name: str, source: _Source, **extra) -> Table:
+    return Table(
+        headers=header.headers,
+        mapping=header.mapping,
+        unknown_headers=header.unknown,
+        header_row=header.row_number,
+        sheet=name,
+        _source=source,
+        _kind="xlsx",
+        **extra,
+    )
+
+
+def _read_xlsx_in_memory(source: _Source, columns: list[Column], sheet) -> Table | None:
+    """Read the sheet once with calamine; None when calamine cannot read the file."""
+    with source.open() as file:
+        workbook = _calamine_workbook(file)
+        if workbook is None:
+            return None
+        try:
+            names = _calamine_sheet_names(workbook)
+            loaded: dict[str, list[tuple]] = {}
+
+            def find(name):
                 try:
-                    found.append((_find_header(_xlsx_rows(workbook[name]), columns), name))
-                except FileProblem as error:
-                    problem = problem or error
-            if not found:
-                raise problem or FileProblem("ไฟล์ว่าง ไม่มีข้อมูล")
-            # A workbook with a households and a members sheet: the sheet whose header fits
-            # these columns best (fewest headers we do not know), the first one on a tie.
-            header, name = max(found, key=lambda pair: pair[0].score)
-            return Table(
-                headers=header.headers,
-                mapping=header.mapping,
-                unknown_headers=header.unknown,
-                header_row=header.row_number,
-                sheet=name,
-                _source=wrapped,
-                _kind="xlsx",
-            )
+                    loaded[name] = _calamine_rows(workbook, name)
+                except Exception:  # a sheet calamine cannot parse: let openpyxl try
+                    raise _CalamineFailed from None
+                return _search_header(enumerate(loaded[name], start=1), columns)
+
+            try:
+                header, name = _choose_sheet(names, sheet, find)
+            except _CalamineFailed:
+                return None
         finally:
             workbook.close()
+    return _xlsx_table(header, name, source, _loaded=loaded[name])
+
+
+class _CalamineFailed(Exception):
+    pass
+
+
+def _read_xlsx_streamed(source: _Source, columns: list[Column], sheet) -> Table:
+    """Stream the sheet with openpyxl (read-only): the header search and the first pass of
+    rows() share one open workbook and one iterator."""
+    file = source.open()
+    try:
+        workbook = _open_workbook(file)
+    except BaseException:
+        file.close()
+        raise
+    iterators: dict[str, Iterator] = {}
+
+    def find(name):
+        iterators[name] = _xlsx_rows(workbook[name])
+        return _search_header(iterators[name], columns)
+
+    def release():
+        for rows in iterators.values():
+            rows.close()
+        workbook.close()
+        file.close()
+
+    try:
+        names = [worksheet.title for worksheet in workbook.worksheets]
+        header, name = _choose_sheet(names, sheet, find)
+    except BaseException:
+        release()
+        raise
+    chosen = iterators.pop(name)
+    for rows in iterators.values():
+        rows.close()
+    iterators.clear()
+    iterators[name] = chosen
+    return _xlsx_table(header, name, source, _pending=chosen, _release=release)
 
 
 def _read_csv(source: _Source, columns: list[Column]) -> Table:
