@@ -311,3 +311,28 @@ def test_phone_screenshots(page, day, screenshots):
     page.locator("summary").first.click()
     page.screenshot(path=screenshots / "case-aid-update.png", full_page=True)
     assert_fits_phone(page)
+
+
+def test_demo_official_logs_in_with_the_demo_password_and_logs_a_visit(page, transactional_db):
+    """The README's demo login, on (small) seed_demo data."""
+    from households.demo import demo_data_seed
+
+    demo_data_seed(households=30, officials=10, seed=3)
+    today = timezone.localdate()
+    page.goto("/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill("demo-official")
+    page.get_by_label("รหัสผ่าน").fill("kuseaw-demo")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page).to_have_url(re.compile(r"/households/mine/$"))
+
+    page.get_by_role("link", name="ดูแฟ้มครัวเรือน").first.click()
+    page.get_by_role("link", name="บันทึกการเยี่ยม").click()
+    page.get_by_label("วันที่เยี่ยม").fill(numeric(today))
+    page.get_by_label("สิ่งที่พบ").fill("เยี่ยมจากบัญชีทดลองของคู่เสี่ยว")
+    save_visit(page)
+
+    expect(page.get_by_role("status")).to_contain_text(SAVED_VISIT)
+    expect(timeline(page).first).to_contain_text("เยี่ยมจากบัญชีทดลองของคู่เสี่ยว")
+    assert Visit.objects.filter(
+        official__user__username="demo-official", findings="เยี่ยมจากบัญชีทดลองของคู่เสี่ยว"
+    ).exists()
