@@ -1,11 +1,51 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from import_export.admin import ImportExportMixin
 
+from households.imports.resources import HouseholdResource, MemberResource
 from households.models import AidRecord, Household, Member, Visit
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.national_id import is_valid_national_id, mask_national_id, normalize_national_id
 from kuseaw.thaidate import format_be
 from officials.models import Pairing
+from officials.roles import Role, role_of
+
+
+class KuseawImportExportMixin(ImportExportMixin):
+    """django-import-export's import/export buttons with the project's rules.
+
+    Import is for admins only; the whole file is one transaction that is rolled back on any
+    row error, validation errors included (the library would otherwise commit the valid
+    rows and skip the invalid ones on confirm); national IDs are exported in full only to
+    admins. The temp storage, the transaction and the skipped LogEntries are set in
+    settings (IMPORT_EXPORT_*).
+    """
+
+    def has_import_permission(self, request):
+        return role_of(request.user) == Role.ADMIN and super().has_import_permission(request)
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
+        kwargs["for_admin"] = role_of(request.user) == Role.ADMIN
+        return kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        kwargs["use_transactions"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                "นำเข้าไม่สำเร็จ: มีแถวที่ไม่ถูกต้อง จึงไม่ได้บันทึกข้อมูลใดเลย กรุณาแก้ไขไฟล์แล้วนำเข้าใหม่",
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
 
 
 class MemberInline(BEDateAdminMixin, admin.TabularInline):
@@ -46,7 +86,8 @@ class PairingInline(BEDateAdminMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+    resource_classes = [HouseholdResource]
     list_display = [
         "code",
         "head_name",
@@ -148,7 +189,8 @@ class HouseholdAdmin(BEDateAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class MemberAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+    resource_classes = [MemberResource]
     list_display = [
         "full_name",
         "household",

@@ -214,6 +214,14 @@ KUSEAW_IMPORT_BACKGROUND_ROWS = env_int("KUSEAW_IMPORT_BACKGROUND_ROWS", 2000)
 # in memory by python-calamine (fast); larger ones are streamed row by row with openpyxl.
 KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES = env_int("KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES", 32 * 1024 * 1024)
 KUSEAW_IMPORT_PROGRESS_DATABASE = env_str("KUSEAW_IMPORT_PROGRESS_DATABASE", "progress")
+# django-import-export in the Django admin: the uploaded file waits for the confirm in the
+# database, never in the temp folder; the whole file is one transaction; no LogEntry per
+# row; importing is for admins only (households.admin.AdminImportExportMixin checks the role).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "households.imports.resources.DatabaseTmpStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 TASKS = {
     "default": {
         "BACKEND": env_str("KUSEAW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

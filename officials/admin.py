@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
+from households.admin import KuseawImportExportMixin
+from households.imports.resources import OfficialResource
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.thaidate import format_be
 from officials.models import Official, Pairing, StaffProfile
@@ -13,7 +15,8 @@ User = get_user_model()
 
 
 @admin.register(Official)
-class OfficialAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class OfficialAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+    resource_classes = [OfficialResource]
     list_display = ["full_name", "agency", "district", "position", "open_pairings", "is_active"]
     list_filter = ["agency", "district", "is_active"]
     list_select_related = ["user", "agency", "district"]
