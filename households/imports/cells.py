@@ -46,6 +46,17 @@ def parse_text(value) -> str:
     return "" if text in _BLANKS else text
 
 
+def parse_phone(value) -> str:
+    """A Thai phone number. A number cell drops the leading 0 (0812345678 → 812345678):
+    a bare 8- or 9-digit number is given it back (landlines have 9 digits with the 0,
+    mobiles 10)."""
+    text = parse_text(value)
+    digits = text.replace("-", "").replace(" ", "")
+    if not isinstance(value, str) and digits.isdigit() and len(digits) in (8, 9):
+        return "0" + digits
+    return text
+
+
 # Units and prefixes people type around a number: «12,500 บาท», «3 ไร่», «หมู่ที่ 5».
 _NUMBER_AFFIXES = re.compile(
     r"^(?:หมู่ที่|หมู่|ม\.)?\s*(?P<number>[-+]?[\d,]*\.?\d+)\s*(?:บาท|ไร่|คน|ปี|\.-)?$"

@@ -188,9 +188,10 @@ class _OfficialsImporter(_Rows):
         district = cell("district", self.refs.district)
         if district is not None:
             official_fields["district_id"] = district.pk
-        for key in ("position", "phone"):
-            if key in values:
-                official_fields[key] = cell(key, cells.parse_text) or ""
+        if "position" in values:
+            official_fields["position"] = cell("position", cells.parse_text) or ""
+        if "phone" in values:
+            official_fields["phone"] = cell("phone", cells.parse_phone)
         if values.get("is_active") is not None:
             official_fields["is_active"] = cell("is_active", cells.parse_bool)
         return _OfficialRow(row, national_id, username, user_fields, official_fields, errors)

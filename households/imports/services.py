@@ -187,7 +187,7 @@ HOUSEHOLD_CONVERTERS = {
     "house_no": ("house_no", _text),
     "village_no": ("village_no", _int),
     "village_name": ("village_name", _text),
-    "phone": ("phone", _text),
+    "phone": ("phone", lambda v, label: cells.parse_phone(v)),
     "status": ("status", _choice(Status)),
     "poverty_level": ("poverty_level", _choice(PovertyLevel)),
     "poverty_level_at_entry": ("poverty_level_at_entry", _choice(PovertyLevel)),
@@ -210,7 +210,7 @@ PERSON_CONVERTERS = {
     "national_id": ("national_id", lambda v, label: cells.parse_national_id(v)),
     "birth_date": ("birth_date", _date),
     "sex": ("sex", _choice(Sex)),
-    "phone": ("phone", _text),
+    "phone": ("phone", lambda v, label: cells.parse_phone(v)),
 }
 MEMBER_CONVERTERS = PERSON_CONVERTERS | {
     "relation": ("relation", _choice(Relation)),

@@ -370,3 +370,20 @@ def test_an_agency_is_found_by_code_name_or_short_name(db):
     assert index.agency("สนจ.ขก.").code == "PROV"
     with pytest.raises(CellError, match="ไม่พบหน่วยงาน"):
         index.agency("กรมที่ไม่มีจริง")
+
+
+@pytest.mark.parametrize(
+    ("cell", "phone"),
+    [
+        (812345678, "0812345678"),  # a mobile stored as a number lost its 0
+        (812345678.0, "0812345678"),
+        (43123456, "043123456"),  # a Khon Kaen landline
+        ("081-234-5678", "081-234-5678"),  # typed as text: kept as typed
+        ("๐๘๑๒๓๔๕๖๗๘", "0812345678"),
+        (None, ""),
+    ],
+)
+def test_phone_numbers_get_back_the_leading_zero_excel_dropped(cell, phone):
+    from households.imports.cells import parse_phone
+
+    assert parse_phone(cell) == phone
