@@ -46,3 +46,7 @@ class SubdistrictAdmin(ReferenceDataAdmin):
     list_filter = ["district"]
     list_select_related = ["district"]
     search_fields = ["code", "name_th", "name_en", "postal_code", "district__name_th"]
+
+    def get_queryset(self, request):
+        # The autocomplete on the household page shows "name (อ.district)" per result.
+        return super().get_queryset(request).select_related("district")

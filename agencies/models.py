@@ -96,4 +96,6 @@ class Subdistrict(models.Model):
         ]
 
     def __str__(self):
-        return self.name_th
+        # Seven names repeat across districts (ในเมือง, บ้านฝาง, …): say which one.
+        # Lists of subdistricts select_related("district").
+        return f"{self.name_th} (อ.{self.district.name_th})"

@@ -273,3 +273,19 @@ def test_admin_forms_show_and_accept_dates_in_the_buddhist_era(admin_client):
     assert 'value="15/01/2567"' in page
     # (Django's hidden "initial-" copy of a field with a callable default keeps ISO.)
     assert 'value="2024-01-15" id="id_joined_on"' not in page
+
+
+def test_subdistrict_picker_tells_same_named_subdistricts_apart(admin_client):
+    url = reverse("admin:autocomplete")
+    params = {
+        "term": "ในเมือง",
+        "app_label": "households",
+        "model_name": "household",
+        "field_name": "subdistrict",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url, params)
+    labels = [result["text"] for result in response.json()["results"]]
+    assert "ในเมือง (อ.เมืองขอนแก่น)" in labels
+    assert len(labels) > 1 and len(set(labels)) == len(labels)
+    assert len(queries) < 10  # no query per result
