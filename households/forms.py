@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from households.models import (
+    MEMBER_PROFILE_FIELDS,
     NEED_DIMENSIONS,
     AidRecord,
     AidStatus,
@@ -180,23 +181,7 @@ class MemberForm(CaseFileForm):
 
     class Meta:
         model = Member
-        fields = [
-            "title",
-            "first_name",
-            "last_name",
-            "national_id",
-            "birth_date",
-            "sex",
-            "relation",
-            "is_head",
-            "education",
-            "occupation",
-            "income",
-            "phone",
-            "disability",
-            "chronic_illness",
-            "has_welfare_card",
-        ]
+        fields = MEMBER_PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -246,6 +246,26 @@ class Education(models.TextChoices):
     BACHELOR = "bachelor", "ปริญญาตรีขึ้นไป"
 
 
+# What a member's record holds about them: the member form and the import both use it.
+MEMBER_PROFILE_FIELDS = [
+    "title",
+    "first_name",
+    "last_name",
+    "national_id",
+    "birth_date",
+    "sex",
+    "relation",
+    "is_head",
+    "education",
+    "occupation",
+    "income",
+    "phone",
+    "disability",
+    "chronic_illness",
+    "has_welfare_card",
+]
+
+
 class MemberQuerySet(models.QuerySet):
     def current(self):
         return self.filter(left_on__isnull=True)

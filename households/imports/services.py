@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from households.imports import cells, reading
 from households.models import (
+    MEMBER_PROFILE_FIELDS,
     Cause,
     Education,
     Household,
@@ -79,23 +80,7 @@ HOUSEHOLD_FIELDS = [
     "consent_given",
     "consent_date",
 ]
-MEMBER_FIELDS = [
-    "title",
-    "first_name",
-    "last_name",
-    "national_id",
-    "birth_date",
-    "sex",
-    "relation",
-    "is_head",
-    "education",
-    "occupation",
-    "income",
-    "phone",
-    "disability",
-    "chronic_illness",
-    "has_welfare_card",
-]
+MEMBER_FIELDS = MEMBER_PROFILE_FIELDS
 
 
 class ImportFailed(Exception):
