@@ -102,6 +102,12 @@ def assert_fits_phone(page) -> None:
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
 
 
+def assert_thumb_sized(locator) -> None:
+    """Every one of these is at least 44px tall (kuseaw.css --kuseaw-tap)."""
+    heights = [box["height"] for box in (e.bounding_box() for e in locator.all()) if box]
+    assert heights and min(heights) >= 44, heights
+
+
 def test_official_logs_a_visit_from_my_households(page, day):
     log_in(page, "somsri")
     page.get_by_role("link", name=re.compile("บุญมี")).click()
@@ -295,6 +301,8 @@ def test_phone_screenshots(page, day, screenshots):
     page.screenshot(path=screenshots / "visit-form.png")
     page.screenshot(path=screenshots / "visit-form-full.png", full_page=True)
     assert_fits_phone(page)
+    assert_thumb_sized(page.locator(".form-check-label"))  # the visit's kind
+    assert_thumb_sized(page.locator(".form-control, .btn"))
     page.get_by_label("วันที่เยี่ยม").fill(numeric(day.today + dt.timedelta(days=1)))
     save_visit(page)
     expect(page.get_by_role("alert")).to_contain_text("บันทึกไม่สำเร็จ")
@@ -311,6 +319,11 @@ def test_phone_screenshots(page, day, screenshots):
     page.locator("summary").first.click()
     page.screenshot(path=screenshots / "case-aid-update.png", full_page=True)
     assert_fits_phone(page)
+
+    page.goto(reverse("households:edit", args=[day.household.pk]))
+    page.screenshot(path=screenshots / "household-form-full.png", full_page=True)
+    assert_fits_phone(page)
+    assert_thumb_sized(page.locator(".form-check-label"))  # needs and consent checkboxes
 
 
 def test_demo_official_logs_in_with_the_demo_password_and_logs_a_visit(page, transactional_db):
