@@ -1,0 +1,715 @@
+"""The households file as django-import-export resources: the app's import pages run on these.
+
+One row of the households file is one household with its head (name, national ID, birth
+date, phone) and address; other members come from a second sheet or file, keyed by the
+household code or the head's national ID.
+
+`HouseholdRowsResource.import_data()` runs once per chunk of rows (a tablib Dataset),
+inside the import's one transaction (services.run_households), in the library's bulk mode:
+
+- every column is a resource Field whose widget is a cell parser from cells.py (Thai
+  digits, Buddhist Era dates and Excel serials, IDs stored as numbers, Thai choice labels);
+- the chunk's existing households are loaded in one query (CachedInstanceLoader) and the
+  members its national IDs point at in one more (before_import): never one query per row;
+- import_instance() sets the household's fields and reads its head and members with the
+  member resource's fields; the row is then checked the way a hand-entered record is
+  (unique codes and IDs in the file and in the programme, one head, the model's rules),
+  skip_row() marks an unchanged row and validate_instance() stops a row with errors;
+- save_instance() only plans the writes; bulk_create() and bulk_update() then write the
+  chunk with COPY and bulk_update, with the history triggers on. On a dry run nothing
+  is written.
+
+The per-row cost is what decides whether 10,000 households preview and commit in under
+3 s each (bench/import_households.py): the fast paths (checks.household_fields_ok,
+checks.instance_maker, cached choice lookups) stay, and full_clean only words the errors of
+a row that fails them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import zip_longest
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
+
+from households.imports import cells, checks, reading
+from households.imports.report import ERROR, NEW, UNCHANGED, UPDATED, RowIssue
+from households.imports.writing import copy_new
+from households.models import (
+    MEMBER_PROFILE_FIELDS,
+    Cause,
+    Education,
+    Household,
+    Member,
+    PovertyLevel,
+    Relation,
+    Sex,
+    Status,
+)
+
+MEMBERS_SHEET = "สมาชิก"
+
+# The household fields an import may set (and compares, to tell «updated» from «unchanged»).
+HOUSEHOLD_FIELDS = [
+    "house_no",
+    "village_no",
+    "village_name",
+    "subdistrict_id",
+    "phone",
+    "status",
+    "poverty_level",
+    "poverty_level_at_entry",
+    "cause",
+    "need_health",
+    "need_living",
+    "need_education",
+    "need_income",
+    "need_public_services",
+    "annual_income",
+    "debts",
+    "land_rai",
+    "livelihood_assets",
+    "joined_on",
+    "consent_given",
+    "consent_date",
+]
+MEMBER_FIELDS = MEMBER_PROFILE_FIELDS
+NAME_KEYS = ("full_name", "title", "first_name", "last_name")
+# Defaults for a new record when the file has no such column or the cell is blank.
+HOUSEHOLD_DEFAULTS = {"cause": Cause.LACK_OF_OPPORTUNITY}
+# A blank cell in these columns clears the field; in any other it keeps what is there.
+CLEARED_BY_BLANK = {"birth_date", "national_id", "consent_date"}
+
+
+# --- cell widgets ----------------------------------------------------------------------
+
+
+class CellWidget(widgets.Widget):
+    """One of the cell parsers in cells.py as an import-export widget.
+
+    A cell that cannot be read raises cells.CellError (a ValueError), which the resource
+    turns into a Thai row/column error.
+    """
+
+    def __init__(self, parse, **kwargs):
+        super().__init__(**kwargs)
+        self.parse = parse
+
+    def clean(self, value, row=None, **kwargs):
+        return self.parse(value)
+
+
+def _choice(choices, label):
+    # A column holds a handful of distinct spellings: remember each one's answer.
+    known = {}
+
+    def parse(value):
+        try:
+            return known[value]
+        except (KeyError, TypeError):
+            pass
+        result = cells.parse_choice(value, choices, label=label)
+        if isinstance(value, str | int):
+            known[value] = result
+        return result
+
+    return parse
+
+
+def _text(value):
+    return cells.parse_text(value) or ""
+
+
+def _bool(value):
+    return bool(cells.parse_bool(value))
+
+
+def _int(label):
+    return lambda value: cells.parse_int(value, label=label)
+
+
+def _decimal(label):
+    return lambda value: cells.parse_decimal(value, label=label)
+
+
+def _parsers(columns) -> dict:
+    """column key → cell parser, for the household row and for a member row."""
+    label = {c.key: c.label for c in columns}.get
+    return {
+        # household
+        "code": _text,
+        "house_no": _text,
+        "village_no": _int(label("village_no")),
+        "village_name": _text,
+        "status": _choice(Status, label("status")),
+        "poverty_level": _choice(PovertyLevel, label("poverty_level")),
+        "poverty_level_at_entry": _choice(PovertyLevel, label("poverty_level_at_entry")),
+        "cause": _choice(Cause, label("cause")),
+        "need_health": _bool,
+        "need_living": _bool,
+        "need_education": _bool,
+        "need_income": _bool,
+        "need_public_services": _bool,
+        "annual_income": _decimal(label("annual_income")),
+        "debts": _decimal(label("debts")),
+        "land_rai": _decimal(label("land_rai")),
+        "livelihood_assets": _text,
+        "joined_on": cells.parse_date,
+        "consent_given": _bool,
+        "consent_date": cells.parse_date,
+        # a person: the head in the household row, or a member in the members sheet
+        "national_id": cells.parse_national_id,
+        "birth_date": cells.parse_date,
+        "sex": _choice(Sex, label("sex")),
+        "phone": cells.parse_phone,
+        "relation": _choice(Relation, label("relation")),
+        "education": _choice(Education, label("education")),
+        "occupation": _text,
+        "income": _decimal(label("income")),
+        "disability": _text,
+        "chronic_illness": _text,
+        "has_welfare_card": _bool,
+    }
+
+
+HOUSEHOLD_KEYS = ["code", *(name for name in HOUSEHOLD_FIELDS if name != "subdistrict_id")]
+HEAD_KEYS = ["national_id", "birth_date", "sex", "phone"]
+MEMBER_KEYS = [*HEAD_KEYS, "relation", "education", "occupation", "income"]
+MEMBER_KEYS += ["disability", "chronic_illness", "has_welfare_card"]
+
+
+def _cell_fields(keys, columns) -> dict[str, fields.Field]:
+    """A resource Field per column: column_name is the column's key in reading.py (the
+    reader has already matched the file's Thai header and its variants to it)."""
+    parsers = _parsers(columns)
+    labels = {c.key: c.label for c in columns}
+    made = {}
+    for key in keys:
+        if key not in labels:
+            continue
+        made[key] = fields.Field(
+            attribute=key,
+            column_name=key,
+            widget=CellWidget(parsers[key]),
+            saves_null_values=key in CLEARED_BY_BLANK,
+        )
+    return made
+
+
+def _cells(resource_fields) -> list[tuple]:
+    """(column, attribute, widget.clean, saves null) per Field: what Field.clean() and
+    Field.save() do for a cell, looked up once rather than for every cell of every row."""
+    return [
+        (f.column_name, f.attribute, f.widget.clean, f.saves_null_values) for f in resource_fields
+    ]
+
+
+def _without_label(message: str, label: str) -> str:
+    return message.removeprefix(f"{label}: ")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _field_errors(error: ValidationError, labels_by_field: dict) -> list[tuple[str, str]]:
+    found = []
+    for field_name, messages in error.message_dict.items():
+        label = labels_by_field.get(field_name, "")
+        found.extend((label, message) for message in messages)
+    return found
+
+
+# --- a person's cells: the head in the household row, a member in the members sheet ------
+
+
+class PersonRowsResource(resources.ModelResource):
+    """Reads a person's cells into Member field values with its Fields' widgets.
+
+    The households import does not import members on their own: a member belongs to a
+    household row, so this resource's `read()` gives the values and errors, and the
+    household resource checks and writes them with its household.
+    """
+
+    class Meta:
+        model = Member
+        fields = ()
+
+    def __init__(self, keys, columns):
+        super().__init__()
+        self.fields.update(_cell_fields(keys, columns))
+        self.labels = {c.key: c.label for c in columns}
+        self.import_fields = list(self.fields.values())
+        self.cells = _cells(self.import_fields)
+        # model field → column label, for the errors full_clean words
+        self.labels_by_field = {f.attribute: self.labels[f.column_name] for f in self.import_fields}
+        for key in NAME_KEYS[1:]:
+            if key in self.labels:
+                self.labels_by_field[key] = self.labels[key]
+
+    def read(self, row) -> tuple[dict, list[tuple[str, str]]]:
+        """(Member field values, [(column label, Thai message)]) for one row's cells. A
+        blank optional cell is left out, so it keeps what is stored."""
+        values, errors = {}, []
+        for column, attribute, clean, saves_null in self.cells:
+            if column not in row:
+                continue
+            try:
+                value = clean(row[column], row)
+            except ValueError as error:
+                label = self.labels[column]
+                errors.append((label, _without_label(str(error), label)))
+                continue
+            if value is None and not saves_null:
+                continue
+            values[attribute] = value
+        if any(key in row for key in NAME_KEYS):
+            try:
+                values["title"], values["first_name"], values["last_name"] = (
+                    cells.parse_person_name(row)
+                )
+            except cells.CellError as error:
+                key = "full_name" if "full_name" in row else "first_name"
+                errors.append((self.labels.get(key, "ชื่อ-สกุล"), str(error)))
+        return values, errors
+
+
+@dataclass
+class ParsedMember:
+    row: int
+    sheet: str
+    fields: dict
+    errors: list
+
+
+def read_members(table, report) -> dict[str, list[ParsedMember]]:
+    """The members sheet (or file), grouped by household code or the head's national ID."""
+    people = PersonRowsResource(MEMBER_KEYS, reading.MEMBER_COLUMNS)
+    labels = people.labels
+    by_key = defaultdict(list)
+    for row_number, values in table.rows():
+        fields_, errors = people.read(values)
+        member = ParsedMember(row_number, MEMBERS_SHEET, fields_, errors)
+        code = cells.parse_text(values.get("household_code")) or ""
+        head_id = None
+        try:
+            head_id = cells.parse_national_id(values.get("head_national_id"))
+        except cells.CellError as error:
+            errors.append((labels.get("head_national_id", ""), str(error)))
+        key = code or head_id
+        if not key:
+            report.errors.append(
+                RowIssue(
+                    row_number,
+                    labels.get("household_code", "รหัสครัวเรือน"),
+                    "ต้องระบุรหัสครัวเรือนหรือเลขประจำตัวประชาชนของหัวหน้าครัวเรือน",
+                    MEMBERS_SHEET,
+                )
+            )
+            continue
+        by_key[key].append(member)
+    return by_key
+
+
+# --- the household rows ----------------------------------------------------------------
+
+
+@dataclass
+class _RowOutcome:
+    """What checking one household row found; the hooks after it read this."""
+
+    row: int
+    is_new: bool
+    before: dict
+    errors: list = field(default_factory=list)  # (label, message) of the household row
+    failed: bool = False  # a member row failed (its errors are reported on its own row)
+    status: str = ""
+    note: str = ""
+    changed: list = field(default_factory=list)
+    member_changes: list = field(default_factory=list)
+    demoted: list = field(default_factory=list)
+
+
+class ChunkInstanceLoader(CachedInstanceLoader):
+    """CachedInstanceLoader (one query for the chunk's existing households), reading the
+    code column straight from the Dataset instead of building every row's dict twice."""
+
+    def __init__(self, resource, dataset=None):
+        self.resource, self.dataset = resource, dataset
+        self.pk_field = resource.fields[resource.get_import_id_fields()[0]]
+        clean = self.pk_field.widget.clean
+        codes = {clean(value) for value in dataset[self.pk_field.column_name]} - {""}
+        queryset = self.get_queryset().filter(**{f"{self.pk_field.attribute}__in": codes})
+        self.all_instances = {instance.code: instance for instance in queryset}
+
+
+class HouseholdRowsResource(resources.ModelResource):
+    """The households file, one household (with its head and members) per row."""
+
+    class Meta:
+        model = Household
+        fields = ()
+        import_id_fields = ("code",)
+        instance_loader_class = ChunkInstanceLoader
+        use_bulk = True
+        batch_size = None  # write once per chunk (import_data call), after every row is checked
+        skip_diff = True  # the status and the changed columns are our own report
+        report_skipped = True
+        clean_model_instances = False  # validate_instance() runs the model's checks itself
+        use_transactions = False  # the import's own transaction holds every chunk
+
+    def __init__(self, *, report, members_by_key, user):
+        super().__init__()
+        columns = reading.HOUSEHOLD_COLUMNS
+        self.fields.update(_cell_fields(HOUSEHOLD_KEYS, columns))
+        self.import_fields = self.file_fields = list(self.fields.values())
+        self.labels = {c.key: c.label for c in columns}
+        self.labels_by_field = {f.attribute: self.labels[f.column_name] for f in self.import_fields}
+        self.labels_by_field["subdistrict"] = self.labels["subdistrict"]
+        self.heads = PersonRowsResource(HEAD_KEYS, columns)
+        self.member_labels = {c.key: c.label for c in reading.MEMBER_COLUMNS}
+        self.refs = cells.ReferenceIndex.load()
+        self.report = report
+        self.members_by_key = members_by_key
+        self.user = user
+        self.today = timezone.localdate()
+        self.new_household = checks.instance_maker(Household, HOUSEHOLD_DEFAULTS)
+        self.new_member = checks.instance_maker(Member)
+        self.seen_codes: dict[str, int] = {}
+        self.seen_ids: dict[str, str] = {}  # national ID → where it was first seen
+        self._outcome = None
+        self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
+
+    @staticmethod
+    def dataset(table_rows: list[tuple[int, dict]], keys: list[str]) -> tablib.Dataset:
+        """A chunk of reading.Table rows as the Dataset import_data() takes; `_row` is the
+        row number as Excel shows it."""
+        data = tablib.Dataset(headers=[*keys, "_row"])
+        for row_number, values in table_rows:
+            data.append([*(values[k] for k in keys), row_number])
+        return data
+
+    def get_import_fields(self):
+        return self.file_fields  # worked out once per chunk, not again for every row
+
+    def init_instance(self, row=None):
+        return self.new_household()
+
+    # before the rows: what the chunk's national IDs and households already have
+
+    def before_import(self, dataset, **kwargs):
+        # Only the columns this file has: a missing column leaves its field alone.
+        self.file_fields = [f for f in self.import_fields if f.column_name in dataset.headers]
+        self.file_cells = _cells(self.file_fields)
+        codes, national_ids = set(), set()
+        heads = dataset["national_id"] if "national_id" in dataset.headers else ()
+        for code, head_id in zip_longest(dataset["code"], heads):
+            code = cells.parse_text(code)
+            head_id = _quiet_national_id(head_id)
+            codes.add(code)
+            national_ids.add(head_id)
+            for key in (code, head_id):
+                for member in self.members_by_key.get(key, ()) if key else ():
+                    national_ids.add(member.fields.get("national_id"))
+        national_ids.discard(None)
+        self.by_id = {
+            m.national_id: m
+            for m in Member.objects.filter(national_id__in=national_ids).select_related("household")
+        }
+        self.current = defaultdict(list)
+        for m in Member.objects.filter(
+            household__code__in=codes - {None, ""}, left_on__isnull=True
+        ):
+            self.current[m.household_id].append(m)
+
+    # one row
+
+    def import_row(self, row, instance_loader, **kwargs):
+        """The library's row import, then the row's outcome in our report (rows with errors
+        included: the library reports those without calling after_import_row)."""
+        self._outcome = None
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self._outcome is not None and not row_result.errors:
+            self._record(row, self._outcome)
+        return row_result
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        before = {} if new else {name: getattr(instance, name) for name in HOUSEHOLD_FIELDS}
+        self._outcome = _RowOutcome(row=row["_row"], is_new=new, before=before)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Set the household's fields from the row's cells and check the row with its
+        head and members; the outcome is kept for the hooks that follow."""
+        outcome = self._outcome
+        errors = outcome.errors
+        # What the library's import_instance() does (each Field's widget cleans its cell,
+        # a blank keeps what is stored unless the field saves nulls), without its three
+        # calls per cell, and with each error kept as (column label, Thai message).
+        set_value = instance.__dict__.__setitem__
+        for column, attribute, clean, saves_null in self.file_cells:
+            try:
+                value = clean(row[column], row)
+            except ValueError as error:
+                label = self.labels[column]
+                errors.append((label, _without_label(str(error), label)))
+                continue
+            if value is not None or saves_null:
+                set_value(attribute, value)
+        if not instance.code:
+            errors.append((self.labels["code"], "ต้องระบุรหัสครัวเรือน"))
+        self._resolve_place(instance, row, errors)
+        if outcome.is_new and not _blank(row.get("poverty_level")):
+            instance.poverty_level_at_entry = instance.poverty_level
+        if instance.consent_given and instance.consent_date is None:
+            instance.consent_date = outcome.before.get("consent_date") or self.today
+        head_fields, head_errors = self.heads.read(row)
+        head_fields.update(is_head=True, relation=Relation.HEAD)
+        errors.extend(head_errors)
+        head = ParsedMember(outcome.row, "", head_fields, [])
+        members = []
+        for key in (instance.code, head_fields.get("national_id")):
+            if key and key in self.members_by_key:
+                members.extend(self.members_by_key.pop(key))
+        self._check(instance, head, members, outcome)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        outcome = self._outcome
+        return outcome.status == UNCHANGED
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        outcome = self._outcome
+        if outcome.status == ERROR:
+            raise ValidationError(
+                [f"{label}: {message}" for label, message in outcome.errors]
+                or ["มีข้อผิดพลาดในแถวสมาชิกของครัวเรือนนี้"]
+            )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)  # bulk: queued for below
+        outcome = self._outcome
+        instance._import_changed = outcome.changed
+        for status, member in outcome.member_changes:
+            if status == NEW:
+                self._plan_members_new.append(member)
+            elif status == UPDATED:
+                self._plan_members_changed.append(member)
+        self._plan_demoted.extend(outcome.demoted)
+
+    def _record(self, row, outcome):
+        report = self.report
+        for label, message in outcome.errors:
+            report.errors.append(RowIssue(outcome.row, label or "", message))
+        report.counts[outcome.status] += 1
+        report.rows.append([outcome.row, outcome.status, row.get("code") or "", outcome.note])
+        if outcome.status != ERROR:
+            for status, _ in outcome.member_changes:
+                report.counts[f"members_{status}"] += 1
+        report.processed += 1
+
+    # the checks a hand-entered household gets
+
+    def _resolve_place(self, instance, row, errors):
+        district = None
+        if not _blank(row.get("district")):
+            try:
+                district = self.refs.district(row["district"])
+            except cells.CellError as error:
+                errors.append((self.labels["district"], str(error)))
+                return
+        if _blank(row.get("subdistrict")):
+            errors.append((self.labels["subdistrict"], "ต้องระบุตำบล"))
+            return
+        try:
+            subdistrict = self.refs.subdistrict(row["subdistrict"], district=district)
+        except cells.CellError as error:
+            errors.append((self.labels["subdistrict"], str(error)))
+            return
+        instance.subdistrict_id = getattr(subdistrict, "pk", subdistrict)
+
+    def _check(self, household, head, members, outcome: _RowOutcome) -> None:
+        errors = outcome.errors
+        code = household.code
+        if code:
+            if code in self.seen_codes:
+                errors.append((self.labels["code"], f"รหัสครัวเรือนซ้ำกับแถว {self.seen_codes[code]}"))
+            else:
+                self.seen_codes[code] = outcome.row
+        is_new, before = outcome.is_new, outcome.before
+        if not errors and not checks.household_fields_ok(household):
+            try:
+                household.full_clean(
+                    exclude=checks.HOUSEHOLD_EXCLUDE,
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as error:
+                errors.extend(_field_errors(error, self.labels_by_field))
+        changed = [n for n in HOUSEHOLD_FIELDS if not is_new and getattr(household, n) != before[n]]
+
+        existing_members = self.current.get(household.pk, []) if not is_new else []
+        member_changes = []
+        for member in [head, *members]:
+            member_errors = list(member.errors)
+            if member is not head and member.fields.get("relation") == Relation.HEAD:
+                member_errors.append(
+                    (
+                        self.member_labels["relation"],
+                        "หัวหน้าครัวเรือนมีได้คนเดียว ใส่ไว้ในแถวของครัวเรือนแล้ว",
+                    )
+                )
+            change = self._check_member(member, household, is_new, existing_members, member_errors)
+            if member_errors:
+                for label, message in member_errors:
+                    self.report.errors.append(
+                        RowIssue(member.row, label or "", message, member.sheet)
+                    )
+                outcome.failed = True
+                continue
+            member_changes.append(change)
+        if errors or outcome.failed:
+            outcome.status = ERROR
+            return
+        # The former head stays in the household, as in member_save.
+        head_instance = member_changes[0][1]
+        for m in existing_members:
+            if m.is_head and m.pk != head_instance.pk:
+                m.is_head = False
+                m.relation = Relation.RELATIVE
+                outcome.demoted.append(m)
+        member_changed = any(s != UNCHANGED for s, _ in member_changes) or outcome.demoted
+        outcome.changed, outcome.member_changes = changed, member_changes
+        if is_new:
+            outcome.status = NEW
+        elif changed or member_changed:
+            outcome.status = UPDATED
+            note = ", ".join(_field_label(n) for n in changed)
+            if member_changed:
+                note = ", ".join(filter(None, [note, "สมาชิก"]))
+            outcome.note = note
+        else:
+            outcome.status = UNCHANGED
+
+    def _check_member(self, member, household, household_is_new, existing, errors):
+        fields_ = member.fields
+        national_id = fields_.get("national_id")
+        target = None
+        labels = self.member_labels if member.sheet else self.labels
+        id_label = labels.get("national_id", "เลขประจำตัวประชาชน")
+        if national_id:
+            where = f"{member.sheet or 'ครัวเรือน'} แถว {member.row}"
+            if national_id in self.seen_ids:
+                errors.append((id_label, f"เลขประจำตัวประชาชนซ้ำกับ{self.seen_ids[national_id]}"))
+            else:
+                self.seen_ids[national_id] = where
+            found = self.by_id.get(national_id)
+            if found is not None:
+                if household_is_new or found.household_id != household.pk:
+                    errors.append(
+                        (
+                            id_label,
+                            f"เลขประจำตัวประชาชนนี้มีอยู่ในโครงการแล้ว (ครัวเรือน {found.household.code})",
+                        )
+                    )
+                    return None
+                target = found
+        elif not household_is_new:
+            target = next(
+                (
+                    m
+                    for m in existing
+                    if not m.national_id
+                    and m.first_name == fields_.get("first_name")
+                    and m.last_name == fields_.get("last_name")
+                ),
+                None,
+            )
+        if target is None:
+            instance = self.new_member()
+            instance.household = household
+            before = None
+        else:
+            instance = target
+            before = {n: getattr(target, n) for n in MEMBER_FIELDS}
+        for name, value in fields_.items():
+            setattr(instance, name, value)
+        if errors:
+            return None
+        if not checks.member_fields_ok(instance):
+            try:
+                instance.full_clean(
+                    exclude=checks.MEMBER_EXCLUDE, validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                people = self.members_reader if member.sheet else self.heads
+                errors.extend(_field_errors(error, people.labels_by_field))
+                return None
+        if before is None:
+            return NEW, instance
+        changed = [n for n in MEMBER_FIELDS if getattr(instance, n) != before[n]]
+        return (UPDATED if changed else UNCHANGED), instance
+
+    @property
+    def members_reader(self):
+        if not hasattr(self, "_members_reader"):
+            self._members_reader = PersonRowsResource(MEMBER_KEYS, reading.MEMBER_COLUMNS)
+        return self._members_reader
+
+    # the writes, once per chunk, only when not a dry run
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """New households, with COPY (their ids are reserved first, so members can point at
+        them). Errors are not caught here: the import's transaction fails as a whole."""
+        if self.create_instances and not dry_run and self.report.ok:
+            copy_new(Household, self.create_instances, timezone.now())
+        self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Changed households and members, former heads, then the new members (after the
+        households they join exist and a former head has stepped down)."""
+        households = [h for h in self.update_instances if h._import_changed]
+        demoted, changed_members = self._plan_demoted, self._plan_members_changed
+        new_members = self._plan_members_new
+        if not dry_run and self.report.ok:
+            _write_changes(households, demoted, changed_members, new_members, self.user)
+        self.update_instances.clear()
+        self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
+
+
+def _write_changes(households, demoted, changed_members, new_members, user):
+    now = timezone.now()
+    user_id = getattr(user, "pk", None)
+    if households:
+        names = sorted({name for h in households for name in h._import_changed})
+        for household in households:
+            household.updated_at = now
+        Household.objects.bulk_update(households, [*names, "updated_at"], batch_size=2000)
+    # Demote former heads before a new head arrives (one head per household).
+    if demoted:
+        for member in demoted:
+            member.updated_at, member.updated_by_id = now, user_id
+        Member.objects.bulk_update(demoted, ["is_head", "relation", "updated_at", "updated_by"])
+    if changed_members:
+        for member in changed_members:
+            member.updated_at, member.updated_by_id = now, user_id
+        Member.objects.bulk_update(
+            changed_members, [*MEMBER_FIELDS, "updated_at", "updated_by"], batch_size=2000
+        )
+    if new_members:
+        for member in new_members:
+            member.household_id = member.household.pk  # set now the household has an id
+            member.updated_by_id = user_id
+        copy_new(Member, new_members, now)
+
+
+def _quiet_national_id(value):
+    try:
+        return cells.parse_national_id(value)
+    except cells.CellError:
+        return None
+
+
+def _field_label(name: str) -> str:
+    return str(Household._meta.get_field(name.removesuffix("_id")).verbose_name)
