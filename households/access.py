@@ -21,6 +21,15 @@ class HouseholdPermissions:
     edit_profile: bool = False
     log_visit: bool = False
     record_aid: bool = False
+    # Record the household's consent (or its refusal or withdrawal) on the case page.
+    record_consent: bool = False
+    # The change history: old values included, so only those who keep or supervise the
+    # case file; not provincial viewers, not a former buddy.
+    view_history: bool = False
+    # Full national IDs on the case page (everyone else: x-xxxx-xxxxx-12-3).
+    see_national_ids: bool = False
+    # Offer to anonymise the household (households.privacy checks that it left the programme).
+    anonymise: bool = False
 
     @property
     def any(self) -> bool:
@@ -30,10 +39,30 @@ class HouseholdPermissions:
 def permissions_for(user, household: Household) -> HouseholdPermissions:
     role = role_of(user)
     if role == Role.ADMIN:
-        return HouseholdPermissions(edit_profile=True, record_aid=True)
+        return HouseholdPermissions(
+            edit_profile=True,
+            record_aid=True,
+            record_consent=True,
+            view_history=True,
+            see_national_ids=True,
+            anonymise=True,
+        )
     if role == Role.OFFICIAL and is_current_buddy(user, household):
-        return HouseholdPermissions(edit_profile=True, log_visit=True, record_aid=True)
+        return HouseholdPermissions(
+            edit_profile=True,
+            log_visit=True,
+            record_aid=True,
+            record_consent=True,
+            view_history=True,
+        )
+    if role in (Role.COORDINATOR, Role.DISTRICT):
+        return HouseholdPermissions(view_history=True)
     return HouseholdPermissions()
+
+
+def may_manage_personal_data(user) -> bool:
+    """Export everything held about a person, anonymise households, read the access log."""
+    return role_of(user) == Role.ADMIN
 
 
 def is_current_buddy(user, household: Household) -> bool:
@@ -54,8 +83,8 @@ def get_household_for_user(user, pk, *, queryset=None) -> Household:
 
 
 def get_household_for_action(user, pk, action: str) -> Household:
-    """The household if the user may take `action` ("edit_profile", "log_visit",
-    "record_aid") on it, else 404."""
+    """The household if the user may take `action` (a HouseholdPermissions field:
+    "edit_profile", "log_visit", "record_aid", "record_consent", "anonymise") on it, else 404."""
     household = get_household_for_user(user, pk)
     if not getattr(permissions_for(user, household), action):
         raise Http404

@@ -5,7 +5,7 @@ from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
 from households.imports.resources import HouseholdResource, MemberResource
-from households.models import AidRecord, Household, Member, Visit
+from households.models import AccessLog, AidRecord, Consent, Household, Member, Visit
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.national_id import is_valid_national_id, mask_national_id, normalize_national_id
 from kuseaw.thaidate import format_be
@@ -121,7 +121,8 @@ class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
         "=members__national_id",
     ]
     autocomplete_fields = ["subdistrict"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Consent is recorded as Consent records (case page), which keep these two in step.
+    readonly_fields = ["consent_given", "consent_date", "anonymised_at", "created_at", "updated_at"]
     fieldsets = [
         (
             "ที่อยู่",
@@ -145,7 +146,7 @@ class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
         ),
         ("เศรษฐกิจ", {"fields": ["annual_income", "debts", "land_rai", "livelihood_assets"]}),
         ("ความยินยอม", {"fields": ["consent_given", "consent_date"]}),
-        ("บันทึก", {"fields": ["created_at", "updated_at"]}),
+        ("บันทึก", {"fields": ["anonymised_at", "created_at", "updated_at"]}),
     ]
     inlines = [MemberInline, PairingInline]
 
@@ -285,3 +286,70 @@ class AidRecordAdmin(BEDateAdminMixin, admin.ModelAdmin):
     @admin.display(description="วันที่", ordering="given_on")
     def given_on_be(self, obj):
         return format_be(obj.given_on)
+
+
+class AdminRoleOnlyMixin:
+    """Visible to the administrator role only, whatever model permissions a staff user holds."""
+
+    def has_module_permission(self, request):
+        return role_of(request.user) == Role.ADMIN
+
+    def has_view_permission(self, request, obj=None):
+        return role_of(request.user) == Role.ADMIN
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
+    """Read only for everyone: the log is appended to by households.audit.log_access alone
+    (and a database trigger refuses updates and deletes)."""
+
+    list_display = ["at_be", "user", "action", "household_code", "description", "path"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "=household_code"]
+    search_help_text = "ค้นหาด้วยชื่อผู้ใช้ หรือรหัสครัวเรือน (ตรงทั้งรหัส)"
+    fields = ["at_be", "user", "action", "household_code", "description", "path"]
+    readonly_fields = fields
+    actions = None
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="เมื่อ", ordering="at")
+    def at_be(self, obj):
+        return format_be(obj.at, "short_time")
+
+
+@admin.register(Consent)
+class ConsentAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
+    """Consent is recorded on the case page; records are never edited, a change of mind is
+    a new record."""
+
+    list_display = ["household", "decision", "decided_on_be", "method", "recorded_by"]
+    list_filter = ["decision", "method"]
+    list_select_related = ["household", "recorded_by"]
+    search_fields = ["=household__code"]
+    fields = ["household", "decision", "decided_on_be", "method", "given_by", "witness", "note"]
+    fields += ["recorded_by", "recorded_at"]
+    readonly_fields = fields
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="วันที่", ordering="decided_on")
+    def decided_on_be(self, obj):
+        return format_be(obj.decided_on)

@@ -11,9 +11,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
+from households.audit import describe_export, log_access
 from households.imports import blanks, exports, reading, services
 from households.imports.forms import ImportUploadForm
-from households.models import ImportJob, ImportKind, ImportStatus
+from households.models import AccessAction, ImportJob, ImportKind, ImportStatus
 from officials.roles import Role, role_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,6 +169,9 @@ def export(request, what, fmt):
     if what not in exports.EXPORTS or fmt not in ("xlsx", "csv") or role_of(request.user) is None:
         raise Http404
     data, content_type = exports.export(request.user, what, fmt, request.GET)
+    log_access(
+        request, AccessAction.LIST_EXPORTED, description=describe_export(what, fmt, request.GET)
+    )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="kuseaw-{what}.{fmt}"'
     return response

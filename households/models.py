@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -173,6 +175,8 @@ class Household(models.Model):
     joined_on = models.DateField("วันที่เข้าโครงการ", default=timezone.localdate)
     consent_given = models.BooleanField("ยินยอมให้ใช้ข้อมูล", default=False)
     consent_date = models.DateField("วันที่ให้ความยินยอม", null=True, blank=True)
+    # Set when personal data was removed (households.privacy.household_anonymise).
+    anonymised_at = models.DateTimeField("ปกปิดข้อมูลส่วนบุคคลเมื่อ", null=True, editable=False)
     created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
@@ -556,3 +560,117 @@ class ImportJob(models.Model):
     @property
     def error_count(self) -> int:
         return self.counts.get("error", 0)
+
+
+class AccessAction(models.TextChoices):
+    CASE_OPENED = "case_opened", "เปิดดูแฟ้มครัวเรือน"
+    LIST_EXPORTED = "list_exported", "ส่งออกรายการ"
+    PERSON_EXPORTED = "person_exported", "ส่งออกข้อมูลทั้งหมดของบุคคล"
+    HOUSEHOLD_ANONYMISED = "anonymised", "ปกปิดข้อมูลส่วนบุคคลของครัวเรือน"
+
+
+class AccessLog(models.Model):
+    """One look at or export of personal data: who, when and what; never changed or deleted."""
+
+    at = models.DateTimeField("เมื่อ", default=timezone.now, db_index=True)
+    # PROTECT: a user who has read personal data is deactivated, never deleted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้ใช้",
+    )
+    action = models.CharField("การกระทำ", max_length=30, choices=AccessAction.choices)
+    # No database constraint and no SET_NULL (an UPDATE the trigger below refuses): the line
+    # keeps the id and the code of a household even after the household is deleted.
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ครัวเรือน",
+    )
+    household_code = models.CharField("รหัสครัวเรือน", max_length=30, blank=True, db_index=True)
+    description = models.CharField("รายละเอียด", max_length=500, blank=True)
+    path = models.CharField("หน้าที่เปิด", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "บันทึกการเข้าถึงข้อมูล"
+        verbose_name_plural = "บันทึกการเข้าถึงข้อมูล"
+        ordering = ["-at", "-id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.household_code}".strip()
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", "ยินยอม"
+    REFUSED = "refused", "ไม่ยินยอม"
+    WITHDRAWN = "withdrawn", "ถอนความยินยอม"
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", "ลงนามในหนังสือให้ความยินยอม"
+    VERBAL_WITNESSED = "verbal_witnessed", "แจ้งด้วยวาจา มีพยานรับรู้"
+
+
+class Consent(models.Model):
+    """A household's decision on the use of its data, as recorded; the latest one counts.
+
+    Records are added, never edited: a change of mind is a new record. The household's
+    consent_given and consent_date hold the latest decision for lists and filters.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="consents", verbose_name="ครัวเรือน"
+    )
+    decision = models.CharField("ความยินยอม", max_length=20, choices=ConsentDecision.choices)
+    decided_on = models.DateField("วันที่")
+    method = models.CharField("วิธีให้ความยินยอม", max_length=20, choices=ConsentMethod.choices)
+    given_by = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้แสดงความประสงค์",
+    )
+    witness = models.CharField("พยาน", max_length=200, blank=True)
+    note = models.TextField("หมายเหตุ", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้บันทึก",
+    )
+    recorded_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ความยินยอม"
+        verbose_name_plural = "ความยินยอม"
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self):
+        return f"{self.household} {self.get_decision_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.method == ConsentMethod.VERBAL_WITNESSED and not self.witness.strip():
+            errors["witness"] = "แจ้งด้วยวาจาต้องระบุชื่อพยาน"
+        if self.given_by_id and self.given_by.household_id != self.household_id:
+            errors["given_by"] = "ผู้แสดงความประสงค์ต้องเป็นสมาชิกของครัวเรือนนี้"
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = "วันที่ต้องไม่เลยวันนี้"
+        if errors:
+            raise ValidationError(errors)

@@ -106,6 +106,7 @@ def case_file(user, household: Household) -> dict:
     )
     income_per_person = household.income_per_person(len(current))
     threshold = settings.KUSEAW_JPT_INCOME_THRESHOLD
+    can = permissions_for(user, household)
     return {
         "household": household,
         "members": current,
@@ -118,8 +119,9 @@ def case_file(user, household: Household) -> dict:
         "pairings": pairings,
         "current_pairing": next((p for p in pairings if p.ended_on is None), None),
         "follow_up": FollowUp(household.last_visit, household.next_follow_up, today),
-        "can": permissions_for(user, household),
-        "history": household_history(household),
+        "can": can,
+        "history": household_history(household) if can.view_history else [],
+        "consents": list(household.consents.select_related("given_by", "recorded_by")),
         "today": today,
     }
 

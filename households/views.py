@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
 from households.access import get_household_for_action, get_household_for_user
+from households.audit import log_access
 from households.forms import (
     AidForm,
     AidUpdateForm,
@@ -16,7 +17,7 @@ from households.forms import (
     MoveOutForm,
     VisitForm,
 )
-from households.models import Member, Status
+from households.models import AccessAction, Member, Status
 from households.pairing import may_manage_pairings, pairable_households
 from officials.models import Official
 from officials.roles import Role, role_of
@@ -59,6 +60,7 @@ def _can_manage_pairing(user, household, current_pairing) -> bool:
 @require_safe
 def detail(request, pk):
     household = get_household_for_user(request.user, pk)
+    log_access(request, AccessAction.CASE_OPENED, household=household)
     context = selectors.case_file(request.user, household)
     context["can_manage_pairing"] = _can_manage_pairing(
         request.user, context["household"], context["current_pairing"]

@@ -34,5 +34,6 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("pairing/", include("households.pairing_urls")),
     path("imports/", include("households.import_urls")),
+    path("privacy/", include("households.privacy_urls")),
     path("admin/", admin.site.urls),
 ]

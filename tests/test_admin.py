@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import District, Subdistrict
-from households.models import Relation
+from households.models import AccessLog, Consent, Relation
 from tests import factories as f
 
 OUR_APPS = {"agencies", "officials", "households", "auth"}
@@ -20,7 +20,8 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
     key=lambda model: model._meta.label,
 )
-READ_ONLY = {District, Subdistrict}  # reference data from the DOPA fixtures
+# Reference data from the DOPA fixtures; the access log and consent records (written by the app).
+READ_ONLY = {District, Subdistrict, AccessLog, Consent}
 
 
 def admin_url(model, view):
