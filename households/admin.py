@@ -7,7 +7,7 @@ from import_export.admin import ImportExportMixin
 from households.imports.resources import HouseholdResource, MemberResource
 from households.models import AccessLog, AidRecord, Consent, Household, Member, Visit
 from kuseaw.admin_dates import BEDateAdminMixin
-from kuseaw.national_id import is_valid_national_id, mask_national_id, normalize_national_id
+from kuseaw.national_id import mask_national_id
 from kuseaw.thaidate import format_be
 from officials.models import Pairing
 from officials.roles import Role, role_of
@@ -118,7 +118,8 @@ class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
         "village_name",
         "members__first_name",
         "members__last_name",
-        "=members__national_id",
+        # Never the national ID: the search is a GET, so the ID would sit in the URL, the
+        # browser's history and the proxy's logs.
     ]
     autocomplete_fields = ["subdistrict"]
     # Consent is recorded as Consent records (case page), which keep these two in step.
@@ -155,12 +156,6 @@ class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
         return (
             super().get_queryset(request).with_head_name().annotate(is_paired=Exists(open_pairing))
         )
-
-    def get_search_results(self, request, queryset, search_term):
-        # An ID copied from a card comes as 1-2345-67890-12-3; members store the digits.
-        if is_valid_national_id(search_term):
-            search_term = normalize_national_id(search_term)
-        return super().get_search_results(request, queryset, search_term)
 
     def save_formset(self, request, form, formset, change):
         members = formset.save(commit=False)
@@ -203,14 +198,9 @@ class MemberAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["sex", "relation", "is_head", "has_welfare_card"]
     list_select_related = ["household"]
-    search_fields = ["first_name", "last_name", "=national_id", "household__code"]
+    search_fields = ["first_name", "last_name", "household__code"]  # no ID: see HouseholdAdmin
     autocomplete_fields = ["household"]
     readonly_fields = ["updated_at", "updated_by"]
-
-    def get_search_results(self, request, queryset, search_term):
-        if is_valid_national_id(search_term):
-            search_term = normalize_national_id(search_term)
-        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

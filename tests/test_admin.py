@@ -157,16 +157,6 @@ def test_admin_finds_a_household_by_a_members_name(admin_client):
     assert list(response.context["cl"].result_list) == [found]
 
 
-def test_admin_finds_a_household_by_an_id_typed_with_dashes(admin_client):
-    member = f.MemberFactory()
-    digits = member.national_id
-    typed = f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"
-
-    response = admin_client.get(reverse("admin:households_household_changelist"), {"q": typed})
-
-    assert list(response.context["cl"].result_list) == [member.household]
-
-
 def test_households_list_shows_head_name_and_buddy(admin_client):
     paired = f.HouseholdFactory()
     f.MemberFactory(household=paired, title="นาง", first_name="คำปุน", last_name="แสนดี")
