@@ -155,7 +155,8 @@ def _from_excel_serial(number: float) -> dt.date:
         raise CellError(f"มีแต่ปี ({int(number)}) ต้องใส่วัน เดือน ปี เช่น 15/02/2567")
     day = _EXCEL_EPOCH + dt.timedelta(days=int(number)) if 0 < number < 100_000 else None
     if day is None or not (_EARLIEST <= day <= _LATEST):
-        raise CellError(f"อ่านวันที่จากตัวเลข {number:g} ไม่ได้ (ใช้รูปแบบ วว/ดด/ปปปป พ.ศ. เช่น 15/02/2567)")
+        shown = f"{number:g}" if isinstance(number, float) else _shown(str(number))  # no overflow
+        raise CellError(f"อ่านวันที่จากตัวเลข {shown} ไม่ได้ (ใช้รูปแบบ วว/ดด/ปปปป พ.ศ. เช่น 15/02/2567)")
     return day
 
 
