@@ -1,8 +1,8 @@
 """django-import-export resources for households, members, visits, aid records and officials.
 
 Used by the Django admin's import/export buttons (households/admin.py, officials/admin.py).
-The app's own import pages keep their pipeline (services.py); these resources follow the
-same rules and handle the library's traps:
+The app's own import pages run on the resources in household_rows.py and people.py (the
+messier files officials send); these follow the same rules and handle the library's traps:
 
 - dates are read and written in the Buddhist Era with kuseaw.thaidate, national IDs are
   read with kuseaw.national_id and exported masked unless the resource is made for an admin;

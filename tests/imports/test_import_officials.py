@@ -1,9 +1,13 @@
 import pytest
+import tablib
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from import_export.results import RowResult
 
 from households.imports import people, services
+from households.imports.people import OfficialRowsResource
+from households.imports.report import ImportReport
 from households.models import ImportKind, ImportStatus
 from officials.models import Official
 from officials.roles import GROUP_NAMES, Role
@@ -192,3 +196,20 @@ def test_command_imports_officials(admin_user, tmp_path):
     path.write_bytes(officials_file([official_row(1)]))
     call_command("import_households", str(path), "--kind", "officials")
     assert Official.objects.filter(national_id=f.national_id_for(700001)).exists()
+
+
+def test_officials_resource_gives_the_librarys_row_results(admin_user, official_a):
+    headers = ["full_name", "national_id", "agency", "district", "_row"]
+    data = tablib.Dataset(headers=headers)
+    data.append(["นายใหม่ มาทำงาน", f.national_id_for(700001), "พช.ขก.", "อ.เมืองขอนแก่น", 2])
+    data.append(["นายผิด เลขบัตร", "1234567890123", "พช.ขก.", "อ.เมืองขอนแก่น", 3])
+    report = ImportReport()
+    resource = OfficialRowsResource(report=report, user=admin_user)
+    result = resource.import_data(data, dry_run=False, use_transactions=False)
+    assert [r.import_type for r in result.rows] == [
+        RowResult.IMPORT_TYPE_NEW,
+        RowResult.IMPORT_TYPE_INVALID,
+    ]
+    assert [(e.row, e.column) for e in report.errors] == [(3, "เลขประจำตัวประชาชน")]
+    # A file with an error writes nothing, even outside a dry run.
+    assert not Official.objects.filter(national_id=f.national_id_for(700001)).exists()

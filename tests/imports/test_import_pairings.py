@@ -1,10 +1,14 @@
 import datetime as dt
 
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from import_export.results import RowResult
 
 from households.imports import services
+from households.imports.people import PairingRowsResource
+from households.imports.report import ImportReport
 from households.models import Household, ImportKind, ImportStatus, Status
 from officials.models import Pairing
 from tests import factories as f
@@ -130,3 +134,25 @@ def test_non_admins_cannot_import_pairings(client, request, persona):
     response = client.post(reverse("imports:upload"), {"kind": "pairings", "file": upload})
     assert response.status_code == 404
     assert client.get(reverse("imports:template", args=["pairings"])).status_code == 404
+
+
+def test_pairings_resource_gives_the_librarys_row_results(admin_user, paired_setup):
+    Pairing.objects.create(
+        official=paired_setup,
+        household=Household.objects.get(code="HH1"),
+        started_on=dt.date(2025, 1, 1),
+    )
+    data = tablib.Dataset(headers=["household_code", "official_national_id", "_row"])
+    data.append(["HH1", NID_A, 2])  # already her buddy
+    data.append(["HH2", NID_A, 3])  # new
+    data.append(["NOPE", NID_A, 4])  # no such household
+    report = ImportReport()
+    resource = PairingRowsResource(report=report, user=admin_user)
+    result = resource.import_data(data, dry_run=True, use_transactions=False)
+    assert [r.import_type for r in result.rows] == [
+        RowResult.IMPORT_TYPE_SKIP,
+        RowResult.IMPORT_TYPE_NEW,
+        RowResult.IMPORT_TYPE_INVALID,
+    ]
+    assert [(e.row, e.column) for e in report.errors] == [(4, "รหัสครัวเรือน")]
+    assert Pairing.objects.count() == 1  # a dry run
