@@ -262,6 +262,7 @@ VISIT_FIELDS += ["income_reported", "next_follow_up", "created_at"]
 AID_FIELDS = ["household", "category", "title", "agency", "partner", "given_on", "value"]
 AID_FIELDS += ["status", "outcome", "created_at"]
 PAIRING_FIELDS = ["household", "official", "started_on", "ended_on", "end_reason", "end_note"]
+OFFICIAL_FIELDS = ["user", "national_id", "agency", "district", "position", "phone", "is_active"]
 CONSENT_FIELDS = ["household", "decision", "decided_on", "method", "given_by", "witness", "note"]
 CONSENT_FIELDS += ["recorded_by", "recorded_at"]
 
@@ -327,11 +328,11 @@ def person_data(national_id: str) -> tuple[list[Sheet], list[Household]] | None:
         _access_sheet(household_ids),
     ]
     if officials:
-        sheets.append(
-            _record_sheet(
-                "เจ้าหน้าที่", Official, officials, ["user", "national_id", "agency", "position"]
-            )
-        )
+        sheet = _record_sheet("เจ้าหน้าที่", Official, officials, OFFICIAL_FIELDS)
+        sheet.header.insert(0, "ชื่อ-นามสกุล")
+        for row, official in zip(sheet.rows, officials, strict=True):
+            row.insert(0, official.full_name)
+        sheets.append(sheet)
     return sheets, households
 
 
@@ -356,20 +357,21 @@ def _history_sheet(households, member_ids) -> Sheet:
         if event.pgh_model != member_model or str(event.pgh_obj_id) in wanted
     ]
     users = _users_of(events)
+    related = _RelatedNames()
     for event in events:
         model = _tracked_model(event.pgh_model)
         user = users.get((event.pgh_context or {}).get("user"))
         if event.pgh_label == "update" and event.pgh_diff:
             changes = [
-                f"{_label(model, name)}: {_value(model, name, old)} → {_value(model, name, new)}"
-                for name, (old, new) in sorted(event.pgh_diff.items())
-                if name not in HIDDEN_FIELDS
+                f"{_label(model, name)}: {related.show(model, name, old) or '–'}"
+                f" → {related.show(model, name, new) or '–'}"
+                for name, (old, new) in _in_field_order(model, event.pgh_diff)
             ]
-        else:
+        else:  # a whole row as inserted or deleted: its filled-in fields
             changes = [
-                f"{_label(model, name)}: {_value(model, name, value)}"
-                for name, value in sorted((event.pgh_data or {}).items())
-                if name not in HIDDEN_FIELDS and not name.startswith("pgh_")
+                f"{_label(model, name)}: {shown}"
+                for name, value in _in_field_order(model, event.pgh_data or {})
+                if (shown := related.show(model, name, value)) != ""
             ]
         action = ACTION_LABELS.get(event.pgh_label, event.pgh_label)
         sheet.rows.append(
@@ -381,6 +383,38 @@ def _history_sheet(households, member_ids) -> Sheet:
             ]
         )
     return sheet
+
+
+def _in_field_order(model, values: dict) -> list:
+    fields = enumerate(model._meta.concrete_fields)
+    order = {name: i for i, f in fields for name in (f.name, f.attname)}
+    return sorted(
+        ((name, value) for name, value in values.items() if name not in HIDDEN_FIELDS),
+        key=lambda item: order.get(item[0], len(order)),
+    )
+
+
+class _RelatedNames:
+    """Values of history events as text, foreign keys by their names (one query each)."""
+
+    def __init__(self):
+        self.cache = {}
+
+    def show(self, model, name, value) -> str:
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a field since removed
+            model_field = None
+        if value not in (None, "") and isinstance(model_field, models.ForeignKey):
+            key = (model_field.related_model, value)
+            if key not in self.cache:
+                target = model_field.related_model.objects.filter(pk=value).first()
+                self.cache[key] = str(target) if target else str(value)
+            return self.cache[key]
+        shown = _value(model, name, value)
+        if isinstance(shown, Decimal):
+            return f"{shown:,.2f}"
+        return str(shown)
 
 
 def _tracked_model(label: str):
