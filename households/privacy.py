@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Case, Func, Q, Value, When
-from django.db.models.functions import ExtractYear, Replace
+from django.db.models.functions import Cast, ExtractYear, Replace
 from django.utils import timezone
 from openpyxl import Workbook
 from pghistory.models import Events
@@ -78,7 +78,7 @@ def _present(name: str):
 def _birth_year_only(name: str):
     """The birth year kept as 1 July of that year, so ages stay right within half a year."""
     return Func(
-        ExtractYear(name),
+        Cast(ExtractYear(name), models.IntegerField()),
         Value(7),
         Value(1),
         function="make_date",
