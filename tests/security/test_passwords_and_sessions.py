@@ -46,6 +46,15 @@ def test_password_change_page_is_thai(client, official_a):
     assert "Your password" not in html
 
 
+def test_the_admins_own_password_page_works_in_thai(admin_client):
+    response = admin_client.get("/admin/password_change/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "เปลี่ยนรหัสผ่าน" in html
+    assert "รหัสผ่านต้องมีอย่างน้อย 10 ตัวอักษร" in html
+
+
 def test_anonymous_user_is_sent_to_login_for_the_password_page(client, db):
     response = client.get("/password/")
 
