@@ -340,6 +340,14 @@ class Member(models.Model):
                 violation_error_message="หัวหน้าครัวเรือนต้องยังอาศัยอยู่ในครัวเรือน",
             ),
         ]
+        # Dashboards count current members per household straight from this index.
+        indexes = [
+            models.Index(
+                fields=["household"],
+                condition=Q(left_on__isnull=True),
+                name="member_current_by_household",
+            )
+        ]
 
     def __str__(self):
         return self.full_name
@@ -405,7 +413,13 @@ class Visit(models.Model):
         verbose_name = "การเยี่ยมบ้าน"
         verbose_name_plural = "การเยี่ยมบ้าน"
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["household", "-visited_on"])]
+        indexes = [
+            models.Index(fields=["household", "-visited_on"]),
+            # Dashboards count visits by day (and by household, official) from the index alone.
+            models.Index(
+                fields=["visited_on", "household", "official"], name="visit_day_household_official"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(next_follow_up__isnull=True)
@@ -480,7 +494,15 @@ class AidRecord(models.Model):
         verbose_name = "การช่วยเหลือ"
         verbose_name_plural = "การช่วยเหลือ"
         ordering = ["-given_on", "-id"]
-        indexes = [models.Index(fields=["household", "-given_on"])]
+        indexes = [
+            models.Index(fields=["household", "-given_on"]),
+            # Dashboards sum aid by day, area and status from the index alone.
+            models.Index(
+                fields=["given_on"],
+                include=["household", "category", "status", "value", "agency"],
+                name="aid_day_covering",
+            ),
+        ]
 
     def __str__(self):
         return self.title

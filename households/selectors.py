@@ -4,12 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from households.access import permissions_for
 from households.history import household_history
-from households.models import AidRecord, Household, Member, PovertyLevel, Visit
+from households.models import AidRecord, Household, Member, Visit
 from officials.models import Pairing
 
 
@@ -123,27 +123,4 @@ def case_file(user, household: Household) -> dict:
         "history": household_history(household) if can.view_history else [],
         "consents": list(household.consents.select_related("given_by", "recorded_by")),
         "today": today,
-    }
-
-
-def scope_summary(user) -> dict:
-    """Headline figures for the households this user may see (placeholder dashboard)."""
-    households = Household.objects.visible_to(user)
-    totals = households.with_is_paired().aggregate(
-        total=Count("id"), paired=Count("id", filter=Q(is_paired=True))
-    )
-    by_level = dict(
-        households.order_by()
-        .values_list("poverty_level")
-        .annotate(n=Count("id"))
-        .values_list("poverty_level", "n")
-    )
-    since = timezone.localdate() - dt.timedelta(days=30)
-    visits_30d = Visit.objects.filter(household__in=households, visited_on__gte=since).count()
-    return {
-        "total": totals["total"],
-        "paired": totals["paired"],
-        "unpaired": totals["total"] - totals["paired"],
-        "by_level": [(level.label, by_level.get(level.value, 0)) for level in PovertyLevel],
-        "visits_30d": visits_30d,
     }

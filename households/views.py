@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -38,11 +39,10 @@ def my_households(request):
 @login_required
 @require_safe
 def overview(request):
-    role = role_of(request.user)
-    if role not in (Role.COORDINATOR, Role.DISTRICT, Role.PROVINCE, Role.ADMIN):
-        raise Http404
-    context = {"summary": selectors.scope_summary(request.user), "role": role}
-    return render(request, "households/overview.html", context)
+    """The overview's old address: the dashboards live at /dashboard/ (filters kept)."""
+    url = reverse("dashboard:overview")
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _can_manage_pairing(user, household, current_pairing) -> bool:

@@ -32,6 +32,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("households/", include("households.urls")),
+    path("dashboard/", include("households.dashboard_urls")),
     path("pairing/", include("households.pairing_urls")),
     path("imports/", include("households.import_urls")),
     path("privacy/", include("households.privacy_urls")),

@@ -6,10 +6,10 @@ from officials.roles import Role, role_of
 # Where each role starts after logging in.
 HOME_BY_ROLE = {
     Role.OFFICIAL: "households:mine",
-    Role.COORDINATOR: "households:overview",
-    Role.DISTRICT: "households:overview",
-    Role.PROVINCE: "households:overview",
-    Role.ADMIN: "households:overview",
+    Role.COORDINATOR: "dashboard:overview",
+    Role.DISTRICT: "dashboard:overview",
+    Role.PROVINCE: "dashboard:overview",
+    Role.ADMIN: "dashboard:overview",
 }
 
 

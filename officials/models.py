@@ -25,6 +25,13 @@ class OfficialQuerySet(models.QuerySet):
             return self.filter(district_id=profile.district_id)
         return self.none()
 
+    def visible_to(self, user):
+        """The officials whose figures this user may see (dashboards): those they manage,
+        and for provincial staff, who manage none, all of them."""
+        if role_of(user) == Role.PROVINCE:
+            return self.all()
+        return self.manageable_by(user)
+
     def with_open_pairings(self):
         """Annotate `open_pairings`: how many households the official looks after now."""
         return self.annotate(

@@ -62,7 +62,7 @@ def log_in_as_coordinator(page) -> None:
     page.get_by_label("ชื่อผู้ใช้").fill("somchai")
     page.get_by_label("รหัสผ่าน").fill(PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    expect(page).to_have_url(re.compile(r"/households/overview/$"))
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 def paired_figure(page):

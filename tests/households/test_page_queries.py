@@ -30,14 +30,3 @@ def test_my_households_page_queries_do_not_grow_with_visits(client, official_a, 
     give_official_households(official_a, 4, visits_each=6)
     assert queries_for(client, reverse("households:mine")) == few
 
-
-def test_overview_queries_do_not_grow_with_households(
-    client, province_viewer, official_a, settings
-):
-    settings.KUSEAW_HOUSEHOLDS_PER_OFFICIAL = 30
-    client.force_login(province_viewer)
-    give_official_households(official_a, 2, visits_each=1)
-    few = queries_for(client, reverse("households:overview"))
-    give_official_households(official_a, 20, visits_each=2)
-    f.HouseholdFactory.create_batch(10)
-    assert queries_for(client, reverse("households:overview")) == few

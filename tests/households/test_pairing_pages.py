@@ -225,10 +225,10 @@ def test_pair_end_and_reassign_pages_by_role(request, client, world, view, name,
 
 def test_pairing_menu_item_only_for_those_who_pair(client, world, coordinator_a, province_viewer):
     client.force_login(coordinator_a)
-    assert reverse("pairing:index") in client.get(reverse("households:overview")).content.decode()
+    assert reverse("pairing:index") in client.get(reverse("dashboard:overview")).content.decode()
     client.force_login(province_viewer)
     assert (
-        reverse("pairing:index") not in client.get(reverse("households:overview")).content.decode()
+        reverse("pairing:index") not in client.get(reverse("dashboard:overview")).content.decode()
     )
 
 

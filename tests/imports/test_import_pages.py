@@ -167,6 +167,6 @@ def test_template_download_has_thai_headers(client, admin_user, kind):
 
 def test_nav_shows_import_to_admins_only(client, admin_user, province_viewer):
     client.force_login(admin_user)
-    assert "นำเข้าข้อมูล" in client.get(reverse("households:overview")).content.decode()
+    assert "นำเข้าข้อมูล" in client.get(reverse("dashboard:overview")).content.decode()
     client.force_login(province_viewer)
-    assert "นำเข้าข้อมูล" not in client.get(reverse("households:overview")).content.decode()
+    assert "นำเข้าข้อมูล" not in client.get(reverse("dashboard:overview")).content.decode()
