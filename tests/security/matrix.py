@@ -8,12 +8,14 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -289,6 +291,26 @@ def build_world() -> World:
         cases=cases,
         job=job,
     )
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@contextmanager
+def world_for_module(django_db_blocker):
+    """The world, built once inside a transaction that is rolled back at the end; each
+    test (pytest-django's `db`) runs in a savepoint of it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TASKS=IMMEDIATE_TASKS,
+            KUSEAW_IMPORT_PROGRESS_DATABASE="default",
+        ),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 def url_args(world: World, target: str, household: str) -> tuple[list, dict]:

@@ -14,15 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
-from django.test import override_settings
 from django.urls import resolve, reverse
 
 from tests.security import matrix as m
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ROWS = m.matrix()
 ROW_BY_KEY = {row.key: row for row in ROWS}
 TARGETS = m.targets()
@@ -30,24 +27,15 @@ TARGETS = m.targets()
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """docs/permissions.md's people and households, built once and rolled back at the end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            TASKS=IMMEDIATE_TASKS,
-            KUSEAW_IMPORT_PROGRESS_DATABASE="default",
-        ),
-        transaction.atomic(),
-    ):
-        yield m.build_world()
-        transaction.set_rollback(True)
+    """docs/permissions.md's people and households, built once for the module."""
+    with m.world_for_module(django_db_blocker) as world:
+        yield world
 
 
 @pytest.fixture(autouse=True)
 def import_settings(settings):
     """Imports run at once and write their progress through the test's own connection."""
-    settings.TASKS = IMMEDIATE_TASKS
+    settings.TASKS = m.IMMEDIATE_TASKS
     settings.KUSEAW_IMPORT_PROGRESS_DATABASE = "default"
 
 
