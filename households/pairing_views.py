@@ -78,7 +78,8 @@ def _open_pairings_in_scope(user):
 def _back(request, default: str) -> str:
     """The page to go back to: `next` if it is a path on this site, else `default`."""
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+    # A path only: redirect() would take other text ("-1") for a URL name and fail.
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         return url
     return default
 
