@@ -33,8 +33,9 @@ def log_access(
         action=action,
         household=household,
         household_code=household.code if household is not None else "",
-        description=description[:500],
-        path=path[:500],
+        # PostgreSQL refuses NUL in text; a filter typed into a URL may hold one.
+        description=description.replace("\x00", "\ufffd")[:500],
+        path=path.replace("\x00", "\ufffd")[:500],
     )
 
 
@@ -43,7 +44,7 @@ def _choice_label(choices, value) -> str | None:
 
 
 def _place_name(model, value) -> str | None:
-    if not str(value).isdigit():
+    if not str(value).isdecimal():  # isdigit() would let «²» through to int()
         return None
     return model.objects.filter(pk=int(value)).values_list("name_th", flat=True).first()
 

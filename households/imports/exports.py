@@ -11,7 +11,7 @@ import io
 from django.db.models import Count, Q
 from openpyxl import Workbook
 
-from households.models import AidRecord, Household, Member, Visit
+from households.models import AidRecord, Household, Member, PovertyLevel, Visit
 from kuseaw.national_id import mask_national_id
 from officials.roles import Role, role_of
 
@@ -32,19 +32,26 @@ def may_see_national_ids(user) -> bool:
 
 
 def filter_households(queryset, params):
-    """The list filters shared by the export links: status, level, district, subdistrict, q."""
-    if params.get("status"):
-        queryset = queryset.filter(status=params["status"])
-    if params.get("poverty_level"):
-        queryset = queryset.filter(poverty_level=params["poverty_level"])
-    if params.get("district"):
-        queryset = queryset.filter(subdistrict__district_id=params["district"])
-    if params.get("subdistrict"):
-        queryset = queryset.filter(subdistrict_id=params["subdistrict"])
-    if params.get("q"):
-        q = params["q"].strip()
+    """The list filters shared by the export links: status, level, district, subdistrict, q.
+    A value no household could have (garbage typed into the URL) filters everything out."""
+    # PostgreSQL refuses text with NUL characters: no real value has one.
+    given = {name: (params.get(name) or "").replace("\x00", "\ufffd") for name in FILTERS}
+    if given["status"]:
+        queryset = queryset.filter(status=given["status"])
+    if given["poverty_level"]:
+        if given["poverty_level"] not in {str(level) for level in PovertyLevel.values}:
+            return queryset.none()
+        queryset = queryset.filter(poverty_level=given["poverty_level"])
+    if given["district"]:
+        queryset = queryset.filter(subdistrict__district_id=given["district"])
+    if given["subdistrict"]:
+        queryset = queryset.filter(subdistrict_id=given["subdistrict"])
+    if q := given["q"].strip():
         queryset = queryset.filter(Q(code__icontains=q) | Q(village_name__icontains=q))
     return queryset
+
+
+FILTERS = ("status", "poverty_level", "district", "subdistrict", "q")
 
 
 def household_rows(user, params):
