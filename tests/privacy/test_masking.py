@@ -47,7 +47,7 @@ def test_an_admin_sees_the_full_id_on_the_case_page(client, admin_user, househol
     ("persona", "sees_link"),
     [("admin_user", True), ("province_viewer", False), ("official_a", False)],
 )
-def test_only_admins_find_the_privacy_page_in_the_menu(request, client, persona, sees_link):
+def test_only_admins_find_the_privacy_page_in_the_menu(request, db, client, persona, sees_link):
     user = request.getfixturevalue(persona)
     client.force_login(getattr(user, "user", user))
     home = client.get(reverse("home"), follow=True).content.decode()
