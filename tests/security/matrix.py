@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import override_settings
@@ -23,6 +24,9 @@ from households.imports import services as import_services
 from households.models import (
     AidRecord,
     AidStatus,
+    Consent,
+    ConsentDecision,
+    ConsentMethod,
     Household,
     ImportJob,
     ImportStatus,
@@ -333,7 +337,18 @@ def url_args(world: World, target: str, household: str) -> tuple[list, dict]:
     raise AssertionError(f"docs/permissions.md: unknown object in the URL {target!r}")
 
 
-SNAPSHOT_MODELS = (Household, Member, Visit, AidRecord, Pairing, Official, StaffProfile, ImportJob)
+SNAPSHOT_MODELS = (
+    Household,
+    Member,
+    Visit,
+    AidRecord,
+    Consent,
+    Pairing,
+    Official,
+    StaffProfile,
+    ImportJob,
+    get_user_model(),
+)
 
 
 def snapshot() -> dict[str, str]:
@@ -350,6 +365,10 @@ def snapshot() -> dict[str, str]:
 
 
 # -- a valid POST for each action, and how to see that it was made ------------------------------
+
+
+PASSWORD = "test-pass-123"  # tests.factories.UserFactory's
+NEW_PASSWORD = "ขอนแก่น-Kuseaw-2568"
 
 
 def today_be() -> str:
@@ -484,6 +503,31 @@ ACTIONS: dict[str, Action] = {
         lambda w, c: {"reason": EndReason.OTHER, "ended_on": today_be(), "note": "ทดสอบ"},
         done=lambda w, c: Pairing.objects.get(pk=c.pairing.pk).ended_on == timezone.localdate(),
     ),
+    "password_change": Action(
+        lambda w, c: {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        done=lambda w, c: any(
+            u.check_password(NEW_PASSWORD) for u in get_user_model().objects.all()
+        ),
+    ),
+    "privacy:person_export": Action(
+        lambda w, c: {"national_id": w.cases["H1"].head.national_id},
+    ),
+    "privacy:consent_new": Action(
+        lambda w, c: {
+            "decision": ConsentDecision.GIVEN,
+            "decided_on": today_be(),
+            "method": ConsentMethod.SIGNED_FORM,
+            "given_by": c.head.pk,
+            "witness": "",
+            "note": "ทดสอบสิทธิ์",
+        },
+        done=lambda w, c: c.household.consents.filter(note="ทดสอบสิทธิ์").exists(),
+    ),
+    "privacy:anonymise": Action(lambda w, c: {"code": c.household.code}),
     "imports:upload": Action(_upload, done=lambda w, c: ImportJob.objects.count() == 2),
     "imports:confirm": Action(
         lambda w, c: {},
