@@ -193,3 +193,14 @@ def test_a_former_buddy_cannot_record_consent(client, official_b, household):
 
     assert client.get(reverse("households:detail", args=[old.pk])).status_code == 200
     assert client.get(url(old)).status_code == 404
+
+
+def test_consent_from_an_import_shows_until_a_record_says_how_it_was_given(
+    client, official_a, household
+):
+    Household.objects.filter(pk=household.pk).update(
+        consent_given=True, consent_date=dt.date(2023, 12, 1)
+    )
+    client.force_login(official_a.user)
+    page = text_of(page_of(client.get(reverse("households:detail", args=[household.pk]))))
+    assert "ยินยอมให้ใช้ข้อมูลเมื่อ 1 ธ.ค. 2566 (จากข้อมูลครัวเรือนหรือไฟล์นำเข้า" in page
