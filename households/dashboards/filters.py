@@ -160,6 +160,14 @@ class ScopedChoiceField(forms.ModelChoiceField):
             **kwargs,
         )
 
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            # Never sent to the database: a NUL in a query fails there, not here.
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
 
 class DistrictField(ScopedChoiceField):
     def label_from_instance(self, district):
@@ -190,6 +198,8 @@ class DashboardFilterForm(forms.Form):
             data = {name: data.get(name) for name in self.base_fields if name in data}
         super().__init__(data, **kwargs)
         self.scope = scope
+        for form_field in self.fields.values():
+            form_field.error_messages["null_characters_not_allowed"] = "มีอักขระที่ใช้ไม่ได้"
         districts, agencies = District.objects.all(), Agency.objects.all()
         if not scope.whole_province:
             districts = districts.filter(pk__in=scope.households.values("subdistrict__district_id"))
@@ -285,7 +295,9 @@ class HouseholdListFilterForm(DashboardFilterForm):
     form_id = "household-filter"
     extra_fields = ("level", "status", "pairing", "change", "overdue", "jpt", "q")
 
-    official = ScopedChoiceField(Official.objects.none(), what="เจ้าหน้าที่", widget=forms.HiddenInput)
+    official = ScopedChoiceField(
+        Official.objects.none(), what="เจ้าหน้าที่", label="คู่เสี่ยว", widget=forms.HiddenInput
+    )
     level = forms.TypedChoiceField(
         choices=[("", "ทุกระดับ"), *PovertyLevel.choices],
         coerce=int,
