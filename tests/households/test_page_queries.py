@@ -29,4 +29,3 @@ def test_my_households_page_queries_do_not_grow_with_visits(client, official_a, 
     few = queries_for(client, reverse("households:mine"))
     give_official_households(official_a, 4, visits_each=6)
     assert queries_for(client, reverse("households:mine")) == few
-
