@@ -4,8 +4,17 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
+from households.audit import log_access
 from households.imports.resources import HouseholdResource, MemberResource
-from households.models import AccessLog, AidRecord, Consent, Household, Member, Visit
+from households.models import (
+    AccessAction,
+    AccessLog,
+    AidRecord,
+    Consent,
+    Household,
+    Member,
+    Visit,
+)
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.national_id import mask_national_id
 from kuseaw.thaidate import format_be
@@ -37,6 +46,13 @@ class KuseawImportExportMixin(ImportExportMixin):
         kwargs["use_transactions"] = True
         return kwargs
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        name = self.model._meta.verbose_name_plural
+        description = f"{name} (.{file_format.get_extension()}) จากหน้าผู้ดูแลระบบ"
+        log_access(request, AccessAction.LIST_EXPORTED, description=description)
+        return data
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             messages.error(
@@ -46,6 +62,23 @@ class KuseawImportExportMixin(ImportExportMixin):
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
         return super().process_result(result, request)
+
+
+class LogOpenedCaseMixin:
+    """Opening a household's or a member's page in the admin shows the case file: logged like
+    the case page. (No names in the description: the log outlives anonymisation.)"""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            household = obj if isinstance(obj, Household) else obj.household
+            what = "" if obj is household else f"{obj._meta.verbose_name} รหัส {obj.pk} "
+            description = f"เปิด{what}ในหน้าผู้ดูแลระบบ"
+            log_access(
+                request, AccessAction.CASE_OPENED, household=household, description=description
+            )
+        return response
 
 
 class MemberInline(BEDateAdminMixin, admin.TabularInline):
@@ -86,7 +119,9 @@ class PairingInline(BEDateAdminMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(
+    LogOpenedCaseMixin, KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
+):
     resource_classes = [HouseholdResource]
     list_display = [
         "code",
@@ -185,7 +220,7 @@ class HouseholdAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Member)
-class MemberAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+class MemberAdmin(LogOpenedCaseMixin, KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "full_name",

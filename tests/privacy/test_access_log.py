@@ -202,3 +202,43 @@ def test_an_admin_role_given_through_the_group_sees_the_log(client, line):
     response = client.get(reverse("admin:households_accesslog_changelist"))
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [line]
+
+
+# -- the Django admin shows case files and exports lists too ----------------------------------
+
+
+def test_opening_a_household_or_a_member_in_the_admin_is_logged(admin_client, admin_user):
+    household = f.HouseholdFactory(code="KK-ADMIN")
+    member = f.MemberFactory(household=household, first_name="บุญมี")
+
+    admin_client.get(reverse("admin:households_household_change", args=[household.pk]))
+    admin_client.get(reverse("admin:households_member_change", args=[member.pk]))
+
+    lines = list(AccessLog.objects.order_by("id"))
+    assert [(x.user, x.action, x.household_code) for x in lines] == [
+        (admin_user, AccessAction.CASE_OPENED, "KK-ADMIN"),
+        (admin_user, AccessAction.CASE_OPENED, "KK-ADMIN"),
+    ]
+    assert lines[0].description == "เปิดในหน้าผู้ดูแลระบบ"
+    assert lines[1].description == f"เปิดสมาชิกครัวเรือน รหัส {member.pk} ในหน้าผู้ดูแลระบบ"
+    assert "บุญมี" not in lines[1].description  # the log outlives anonymisation: no names
+
+
+def test_an_export_from_the_admin_is_logged(admin_client, admin_user):
+    f.MemberFactory(household__code="KK-EXPORT")
+    url = reverse("admin:households_household_export")
+    form = admin_client.get(url).context["form"]
+    data = {"format": "0"}
+    data.update(
+        {name: "on" for name, field in form.fields.items() if name.startswith("householdresource")}
+    )
+    data.update({k: v for k, v in form.initial.items() if k not in data and v is not None})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    (line,) = AccessLog.objects.all()
+    assert line.user == admin_user and line.action == AccessAction.LIST_EXPORTED
+    assert line.description.startswith("ครัวเรือน (.")
+    assert line.description.endswith("จากหน้าผู้ดูแลระบบ")
