@@ -9,6 +9,8 @@ import pghistory
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.urls import reverse
@@ -33,6 +35,7 @@ from households.models import (
 from kuseaw.thaidate import format_be
 from officials.models import EndReason
 from tests import factories as f
+from tests.imports.conftest import MEMBER_HEADER, household_row, households_file, member_row, xlsx
 from tests.privacy.conftest import page_of, text_of
 
 HEAD_ID = f.national_id_for(777001)
@@ -383,3 +386,43 @@ def test_a_member_who_moved_on_to_another_household_keeps_their_record_there(adm
         CHILD_ID,
     )
     assert left.members.get().first_name == privacy.MASKED_NAME
+
+
+def test_an_imported_household_leaves_nothing_behind_in_the_import_records_either(
+    admin_user, tmp_path, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.KUSEAW_IMPORT_PROGRESS_DATABASE = "default"
+    path, members = tmp_path / "households.xlsx", tmp_path / "members.xlsx"
+
+    def run_import(rows, member_rows):
+        path.write_bytes(households_file(rows=rows))
+        members.write_bytes(xlsx({"สมาชิก": [MEMBER_HEADER, *member_rows]}))
+        call_command(
+            "import_households",
+            str(path),
+            members=str(members),
+            user=admin_user.username,
+            stdout=None,
+            stderr=None,
+        )
+
+    run_import([household_row(1)], [member_row(1, 1)])
+    with pytest.raises(CommandError):  # refused whole: the job keeps its row errors
+        run_import([household_row(1)], [member_row(1, 1), member_row(1, 2, nid="1234")])
+    run_import([household_row(1, phone="0898887777")], [member_row(1, 1)])
+    household = Household.objects.get(code="KK00001")
+    Household.objects.filter(pk=household.pk).update(status=Status.GRADUATED)
+    head, child, typo = household_row(1), member_row(1, 1), member_row(1, 2)
+    needles = [head[2], child[2], "0898887777"]
+    needles += [
+        row[1].split(maxsplit=1)[0].removeprefix(t)
+        for row, t in ((head, "นาย"), (child, "เด็กหญิง"), (typo, "เด็กหญิง"))
+    ]
+    found_before = {n: texts_containing(n) for n in needles}
+
+    privacy.household_anonymise(household=household, actor=admin_user)
+
+    left_over = {n: texts_containing(n) for n in needles}
+    assert all(found_before[n] for n in needles[:4]), found_before
+    assert left_over == {n: [] for n in needles}, found_before
