@@ -17,10 +17,11 @@ messier files officials send); these follow the same rules and handle the librar
 
 import base64
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from import_export import fields, resources, widgets
-from import_export.instance_loaders import CachedInstanceLoader
+from import_export.instance_loaders import CachedInstanceLoader, ModelInstanceLoader
 from import_export.tmp_storages import BaseStorage
 
 from agencies.models import Agency, District, Subdistrict
@@ -113,7 +114,11 @@ class NationalIDWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if value is None or clean_text(value) == "":
             return None
-        validate_national_id(value)  # a Thai ValidationError names what is wrong
+        try:
+            validate_national_id(value)
+        except ValidationError as error:
+            # A ValueError is a row error, like BEDateWidget's; a ValidationError was a 500.
+            raise ValueError(error.messages[0]) from None
         return normalize_national_id(value)
 
     def render(self, value, obj=None, **kwargs):
@@ -183,6 +188,29 @@ class CachedForeignKeyWidget(widgets.ForeignKeyWidget):
         if key not in self.cache:
             raise ValueError(f"ไม่พบ «{key}» ใน{self.model._meta.verbose_name}")
         return self.cache[key]
+
+
+class RowSafeInstanceLoader(CachedInstanceLoader):
+    """CachedInstanceLoader reads every row's id before any row is imported, outside the
+    per-row error handling: one id that cannot be read (a bad national ID, a NUL character)
+    was a 500 for the whole file. Such rows are left out of the cache and their own import
+    reports the error, in Thai, like any other cell."""
+
+    def __init__(self, resource, dataset=None):
+        ModelInstanceLoader.__init__(self, resource, dataset)
+        self.pk_field = self.resource.fields[self.resource.get_import_id_fields()[0]]
+        self.all_instances = {}
+        if self.dataset.dict and self.pk_field.column_name in self.dataset.dict[0]:
+            ids = []
+            for row in self.dataset.dict:
+                try:
+                    value = self.pk_field.clean(row)
+                except ValueError:
+                    continue
+                if not (isinstance(value, str) and "\x00" in value):  # PostgreSQL refuses NUL
+                    ids.append(value)
+            queryset = self.get_queryset().filter(**{f"{self.pk_field.attribute}__in": ids})
+            self.all_instances = {self.pk_field.get_value(obj): obj for obj in queryset}
 
 
 # --- resources -------------------------------------------------------------------------
@@ -288,7 +316,7 @@ class HouseholdResource(KuseawResource):
         )
         export_order = fields
         import_id_fields = ("code",)
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = RowSafeInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
@@ -371,7 +399,7 @@ class MemberResource(KuseawResource):
         )
         export_order = fields
         import_id_fields = ("national_id",)
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = RowSafeInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
@@ -426,7 +454,7 @@ class VisitResource(KuseawResource):
             "next_follow_up",
         )
         export_order = fields
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = RowSafeInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
@@ -472,7 +500,7 @@ class AidRecordResource(KuseawResource):
             "outcome",
         )
         export_order = fields
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = RowSafeInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
@@ -529,7 +557,7 @@ class OfficialResource(KuseawResource):
         )
         export_order = fields
         import_id_fields = ("national_id",)
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = RowSafeInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
