@@ -12,7 +12,7 @@ from kuseaw.thaidate import MONTHS_SHORT, to_be_year
 
 WIDTH = 360
 LABEL_WIDTH = 104  # the labels of a bar chart, right-aligned before the bars
-VALUE_ROOM = 64  # room after the longest bar for its number
+VALUE_ROOM = 76  # room after the longest bar for its number (12 digits at 12px)
 ROW = 30
 BAR = 18
 COLUMN_TOP = 20  # room above the tallest column for its number
@@ -32,7 +32,7 @@ class Bar:
     label: str
     value: float
     text: str
-    series: int  # 1 or 2: which colour (and legend entry)
+    series: int  # 1 (light: before) or 2 (the main colour: now, or the only series)
     x: float
     y: float
     width: float
@@ -82,7 +82,8 @@ def bar_chart(rows, *, legend: list[str] | None = None) -> BarChart:
                     label=label,
                     value=float(value or 0),
                     text=number_text(value or 0),
-                    series=number + 1,
+                    # One series is drawn in the main colour, two as before (light) and now.
+                    series=number + 1 if series == 2 else 2,
                     x=LABEL_WIDTH,
                     y=y,
                     width=width,
@@ -134,8 +135,9 @@ def column_chart(points) -> ColumnChart:
     top = max(values, default=0) or 1
     slot = WIDTH / count
     width = max(round(slot * 0.7, 1), 1)
-    # Numbers over columns only while they fit; the table has them all anyway.
-    show_text = count <= 12
+    # Numbers over the columns only when every one fits its column (about 5.6 units a
+    # character at 10px); else the largest is written by the top line. The table has them all.
+    show_text = max((len(number_text(v or 0)) for _, _, v in points), default=0) * 5.6 <= slot
     every = 1 if count <= 12 else 3 if count <= 24 else 6
     baseline = COLUMN_TOP + COLUMN_HEIGHT
     columns = []

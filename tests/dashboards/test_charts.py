@@ -12,6 +12,7 @@ def test_bars_are_in_proportion_and_the_longest_fills_the_room():
     assert widths == [WIDTH - LABEL_WIDTH - VALUE_ROOM, (WIDTH - LABEL_WIDTH - VALUE_ROOM) / 2, 0]
     assert [bar.text for bar in chart.bars] == ["300", "150", "0"]
     assert max(bar.value_x for bar in chart.bars) + VALUE_ROOM <= WIDTH
+    assert {bar.series for bar in chart.bars} == {2}  # one series: the main colour
     assert not chart.empty
 
 
