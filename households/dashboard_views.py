@@ -8,6 +8,7 @@ the overview and nothing else here; users without a role get 404.
 """
 
 import functools
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -146,7 +147,7 @@ def _totals(rows) -> dict:
     totals = {}
     for row in rows:
         for name, value in vars(row).items():
-            if isinstance(value, int | float) or hasattr(value, "quantize"):
+            if isinstance(value, int | Decimal):
                 totals[name] = totals.get(name, 0) + value
     return totals
 

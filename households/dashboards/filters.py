@@ -144,10 +144,6 @@ class Filters:
             officials = officials.filter(agency=self.agency)
         return officials
 
-    @property
-    def any_place(self) -> bool:
-        return self.district is not None or self.agency is not None
-
 
 class ScopedChoiceField(forms.ModelChoiceField):
     """A choice that must be inside the user's scope; anything else is a Thai error."""
@@ -178,6 +174,7 @@ class DashboardFilterForm(forms.Form):
     """District, agency and date range, sent by GET so a view can be shared by its URL."""
 
     form_id = "dashboard-filter"
+    extra_fields: tuple[str, ...] = ()  # the household list's own filters (Filters.extra)
 
     district = DistrictField(
         District.objects.none(), what="อำเภอ", label="อำเภอ", empty_label="ทุกอำเภอ"
@@ -252,23 +249,19 @@ class DashboardFilterForm(forms.Form):
 
     def filters(self) -> Filters | None:
         """The cleaned filters, or None when one is invalid (the form then holds the errors)."""
-        if self.is_bound and not self.is_valid():
-            return None
-        data = self.cleaned_data if self.is_bound else {}
         if not self.is_bound:
-            period = default_period()
-        else:
-            period = self.period()
+            return Filters(scope=self.scope, period=default_period())
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
         return Filters(
             scope=self.scope,
-            period=period,
+            period=self.period(),
             district=data.get("district"),
             agency=data.get("agency"),
             official=data.get("official"),
-            extra={k: v for k, v in data.items() if k in self.extra_fields and v},
+            extra={name: data[name] for name in self.extra_fields if data.get(name)},
         )
-
-    extra_fields: tuple[str, ...] = ()
 
     def error_messages_text(self) -> list[str]:
         """Every error as one Thai line naming its field, for the message above the page."""
