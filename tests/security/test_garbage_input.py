@@ -297,7 +297,7 @@ def test_garbage_in_the_query_string_is_never_a_server_error(client, world, row,
 
 # Not NUL: the admin's search and its autocomplete widgets pass it to PostgreSQL (a Django
 # limitation, reachable only by an admin crafting a request; see the report of issue 7).
-ADMIN_GARBAGE = ["x" * 100_000, "-1", "9" * 400, "31/02/2564", "๓๑/๐๒/๒๕๖๔", "²", ""]
+ADMIN_GARBAGE = ["x" * 5_000, "-1", "9" * 400, "31/02/2564", "๓๑/๐๒/๒๕๖๔", "²", ""]
 
 
 def admin_pages(suffix: str) -> list[str]:
@@ -345,10 +345,12 @@ def test_garbage_in_an_admin_form_is_never_a_server_error(client, world, name):
 def test_garbage_in_an_admin_list_query_is_never_a_server_error(client, world, name):
     client.force_login(world.users["admin"])
     url = reverse(name)
-    for value in ADMIN_GARBAGE:
-        for params in ({"q": value}, {"o": value}, {"p": value}, {"status": value}):
-            response = client.get(url, params)
-            assert response.status_code < 500, f"{name} with {params!r:.60}: {response}"
+    searches = [{"q": value} for value in ADMIN_GARBAGE]
+    # An invalid page or filter sends the admin back to the list (?e=1): one name at a time.
+    others = [{name: v} for name in ("o", "p", "status") for v in ("-1", "9" * 400, "²")]
+    for params in searches + others:
+        response = client.get(url, params)
+        assert response.status_code < 500, f"{name} with {params!r:.60}: {response}"
 
 
 @pytest.mark.parametrize("name", admin_pages("_import"))
