@@ -13,9 +13,11 @@ What the words mean (the pages say it too):
 * change of level: the poverty level today against `poverty_level_at_entry`;
 * aid: records not cancelled, on the day given (`given_on`), within the period.
 
-Speed (bench/dashboards.py): visits and aid are grouped by day, not by month, so that
-PostgreSQL counts straight from the indexes on the day (households migration 0006) and
-Python folds the days into months; subqueries are uncorrelated, so each is hashed once.
+Speed (bench/dashboards.py): visits and aid are counted from the indexes on their day
+(households migration 0006) without reading the rows; visits come back per day (at most
+~400 rows: the 30-day count and the months come from the same query), aid per month, area
+and status; subqueries are uncorrelated, so each is hashed once; when the scope is every
+household, the IN (…) over all of them is left out.
 """
 
 import datetime as dt
@@ -27,7 +29,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
+    DateField,
     F,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -81,14 +85,6 @@ def _of(queryset, households, field_name="household"):
 # -- households: levels, pairings, income ----------------------------------------------------
 
 
-def level_groups(households, *, by_district=False) -> list[dict]:
-    """Households counted by status, level at entry and level now (and district)."""
-    fields = ["status", "poverty_level_at_entry", "poverty_level"]
-    if by_district:
-        fields.append("subdistrict__district_id")
-    return list(households.order_by().values(*fields).annotate(n=Count("*")))
-
-
 def pairing_counts(households, today: dt.date, *, by_district=False) -> list[dict]:
     """From the open pairings of these households (one at most per household): `paired`,
     `paired_active` (of those, in the programme) and `overdue` (of those, no visit in
@@ -109,35 +105,54 @@ def pairing_counts(households, today: dt.date, *, by_district=False) -> list[dic
     )
 
 
-def reached_threshold_count(households) -> int:
-    """How many households have an annual income per current member at or above the จปฐ.
-    line (KUSEAW_JPT_INCOME_THRESHOLD), tested as income ≥ threshold × members.
+def household_groups(households) -> list[dict]:
+    """Households counted by status, level at entry, level now and `reached` (annual income
+    per current member at or above the จปฐ. line, KUSEAW_JPT_INCOME_THRESHOLD): one query.
 
-    Raw SQL for one reason: the current members are counted per household in one grouped
-    pass (from the index member_current_by_household) and joined back, which the ORM
-    cannot write; the households are the queryset's, as IN (…).
+    income ÷ members ≥ threshold is tested as income ≥ threshold × members: no division,
+    no rounding; a household with no current member has no income per person. Raw SQL
+    because the ORM cannot join a grouped count back: for every household, the current
+    members are counted in one grouped pass over the index member_current_by_household;
+    for a narrower scope (the queryset's, as IN (…)), by one probe of that index for each
+    of its households.
     """
     quote = connection.ops.quote_name
     threshold = settings.KUSEAW_JPT_INCOME_THRESHOLD
-    members_where, households_where, params = "", "", [threshold]
-    if not _unrestricted(households):
+    member = quote(Member._meta.db_table)
+    if _unrestricted(households):
+        members = f"""LEFT JOIN (
+            SELECT household_id, COUNT(*) AS members FROM {member}
+            WHERE left_on IS NULL GROUP BY household_id
+        ) m ON m.household_id = hh.id"""
+        where, params = "", [threshold]
+    else:
+        members = f"""LEFT JOIN LATERAL (
+            SELECT COUNT(*) AS members FROM {member}
+            WHERE household_id = hh.id AND left_on IS NULL
+        ) m ON TRUE"""
         ids_sql, ids_params = households.order_by().values("id").query.sql_with_params()
-        members_where = f"AND household_id IN ({ids_sql})"
-        households_where = f"AND hh.id IN ({ids_sql})"
-        params = [*ids_params, threshold, *ids_params]
+        where, params = f"WHERE hh.id IN ({ids_sql})", [threshold, *ids_params]
     sql = f"""
-        SELECT COUNT(*)
+        SELECT hh.status, hh.poverty_level_at_entry, hh.poverty_level,
+               COALESCE(m.members > 0 AND hh.annual_income >= m.members * %s, FALSE),
+               COUNT(*)
         FROM {quote(Household._meta.db_table)} hh
-        JOIN (
-            SELECT household_id, COUNT(*) AS members FROM {quote(Member._meta.db_table)}
-            WHERE left_on IS NULL {members_where}
-            GROUP BY household_id
-        ) m ON m.household_id = hh.id
-        WHERE hh.annual_income >= m.members * %s {households_where}
+        {members}
+        {where}
+        GROUP BY 1, 2, 3, 4
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return [
+            {
+                "status": status,
+                "poverty_level_at_entry": entry,
+                "poverty_level": level,
+                "reached": reached,
+                "n": n,
+            }
+            for status, entry, level, reached, n in cursor.fetchall()
+        ]
 
 
 # -- visits and aid by day, folded into months ----------------------------------------------
@@ -164,6 +179,14 @@ def visits_in(households, period: Period):
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+class MonthOf(Func):
+    """The first day of a date's month, in SQL. Through `timestamp` (no time zone): Django's
+    TruncMonth on a date goes through `timestamptz`, several times slower per row."""
+
+    template = "DATE_TRUNC('month', %(expressions)s::timestamp)::date"
+    output_field = DateField()
 
 
 # -- the overview --------------------------------------------------------------------------
@@ -265,17 +288,16 @@ class Overview:
 
 
 def overview(filters: Filters, *, today: dt.date | None = None) -> Overview:
-    """Every figure of the overview page in six queries, whatever the number of households."""
+    """Every figure of the overview page in five queries, whatever the number of households."""
     today = today or timezone.localdate()
     households = filters.households()
     result = Overview(period=filters.period)
-    _add_levels(result, level_groups(households))
+    _add_levels(result, household_groups(households))
     for row in pairing_counts(households, today):
         result.paired += row["paired"]
         result.waiting -= row["paired_active"]
         result.overdue += row["overdue"]
     result.waiting += result.active
-    result.reached_threshold = reached_threshold_count(households)
     if not filters.scope.personal:
         result.officials_active = filters.officials().filter(is_active=True).count()
     _add_visits(result, households, today)
@@ -289,6 +311,7 @@ def _add_levels(result: Overview, groups: list[dict]) -> None:
         n, status = group["n"], group["status"]
         level, at_entry = group["poverty_level"], group["poverty_level_at_entry"]
         result.total += n
+        result.reached_threshold += n if group["reached"] else 0
         if status == Status.ACTIVE:
             result.active += n
         elif status == Status.GRADUATED:
@@ -330,11 +353,12 @@ def _add_visits(result: Overview, households, today: dt.date) -> None:
 
 
 def _add_aid(result: Overview, households) -> None:
-    """Aid per area and per month of the period: one query, by day, area and status."""
+    """Aid per area and per month of the period: one query, by month, area and status."""
     rows = (
         aid_in(households, result.period)
+        .annotate(month=MonthOf("given_on"))
         .order_by()
-        .values("given_on", "category", "status")
+        .values("month", "category", "status")
         .annotate(n=Count("*"), baht=Coalesce(Sum("value"), ZERO))
     )
     areas = defaultdict(lambda: {"records": 0, "baht": ZERO, "done": 0, "done_baht": ZERO})
@@ -346,7 +370,7 @@ def _add_aid(result: Overview, households) -> None:
         if row["status"] == AidStatus.DONE:
             area["done"] += row["n"]
             area["done_baht"] += row["baht"]
-        month = months[month_of(row["given_on"])]
+        month = months[row["month"]]
         month[0] += row["n"]
         month[1] += row["baht"]
     result.aid = [AidRow(category, **areas[category.value]) for category in AidCategory]
@@ -376,11 +400,14 @@ def by_district(filters: Filters, *, today: dt.date | None = None) -> list[Distr
     today = today or timezone.localdate()
     households = filters.households()
     counts = defaultdict(lambda: {"total": 0, "paired": 0, "waiting": 0, "overdue": 0})
-    for group in level_groups(households, by_district=True):
+    per_district = (
+        households.order_by()
+        .values("subdistrict__district_id")
+        .annotate(total=Count("*"), active=Count("id", filter=Q(status=Status.ACTIVE)))
+    )
+    for group in per_district:
         row = counts[group["subdistrict__district_id"]]
-        row["total"] += group["n"]
-        if group["status"] == Status.ACTIVE:
-            row["waiting"] += group["n"]
+        row["total"], row["waiting"] = group["total"], group["active"]
     for group in pairing_counts(households, today, by_district=True):
         row = counts[group["household__subdistrict__district_id"]]
         row["paired"] += group["paired"]
