@@ -13,6 +13,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db.models import Sum
 from django.shortcuts import render
 
@@ -94,4 +95,22 @@ class RequestSizeLimitMiddleware:
         if length > limit:
             context = {"limit_mb": max(1, limit // (1024 * 1024))}
             return render(request, "413.html", context, status=413)
+        return self.get_response(request)
+
+
+class RejectNulInQueryMiddleware:
+    """A NUL character in the query string answers 400 (the Thai page) before any view runs.
+
+    No one types one; PostgreSQL refuses it in text, so a search box that passes it on
+    (the Django admin's does) would otherwise end in a 500. The app's own forms refuse NUL
+    in posted text with a form error (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query or any("\x00" in key for key in request.GET):
+            raise BadRequest("NUL character in the query string")
         return self.get_response(request)

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Refuses an oversized body before anything reads it (KUSEAW_MAX_REQUEST_BYTES).
     "kuseaw.security.RequestSizeLimitMiddleware",
+    # A NUL character in a query string is a Thai 400, not a database error.
+    "kuseaw.security.RejectNulInQueryMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

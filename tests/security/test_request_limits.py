@@ -102,3 +102,21 @@ def test_a_form_without_its_csrf_token_gets_a_thai_403(official_a, path):
     response = client.post(path, {"username": "x", "password": "y"})
 
     assert_thai_page(response, 403, "ส่งแบบฟอร์มไม่สำเร็จ")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/households/household/?q=%00",
+        "/admin/households/member/?q=ab%00cd",
+        "/dashboard/?x%00=1",
+    ],
+)
+def test_a_nul_character_in_a_query_string_gets_a_thai_400(client, admin_user, path):
+    client.force_login(admin_user)
+    assert_thai_page(client.get(path), 400, "คำขอไม่ถูกต้อง")
+
+
+def test_an_ordinary_admin_search_still_works(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/households/household/?q=KK").status_code == 200
