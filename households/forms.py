@@ -140,7 +140,8 @@ class AidUpdateForm(CaseFileForm):
 
 
 class HouseholdForm(CaseFileForm):
-    consent_date = BEDateField(label="วันที่ให้ความยินยอม", required=False, allow_future=False)
+    """The household's profile. Consent is not here: it is recorded on its own page, with
+    how and by whom it was given (households.privacy.consent_record)."""
 
     class Meta:
         model = Household
@@ -156,23 +157,12 @@ class HouseholdForm(CaseFileForm):
             "debts",
             "land_rai",
             "livelihood_assets",
-            "consent_given",
-            "consent_date",
         ]
         widgets = {"livelihood_assets": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(self, "บันทึกข้อมูลครัวเรือน", "household-form")
-
-    def clean(self):
-        cleaned = super().clean()
-        # Consent ticked without a date was given today (as services.household_update says);
-        # filled in here, or the model's constraint refuses the form before the service runs.
-        if cleaned.get("consent_given") and not cleaned.get("consent_date"):
-            if "consent_date" not in self.errors:
-                cleaned["consent_date"] = timezone.localdate()
-        return cleaned
 
 
 class MemberForm(CaseFileForm):

@@ -76,8 +76,6 @@ def household_data(**overrides):
         "debts": "12000",
         "land_rai": "4.25",
         "livelihood_assets": "ควาย 1 ตัว จักรเย็บผ้า",
-        "consent_given": "on",
-        "consent_date": "01/02/2567",
     }
     return {**data, **overrides}
 
@@ -137,22 +135,22 @@ def test_official_edits_the_household_profile(logged_in, household, head):
     assert household.needs == ["ด้านสุขภาพ", "ด้านการศึกษา"]
     assert household.annual_income == Decimal("84000")
     assert household.land_rai == Decimal("4.25")
-    assert household.consent_date == dt.date(2024, 2, 1)
     html = case_page(logged_in, household)
     assert "บันทึกข้อมูลครัวเรือนเรียบร้อยแล้ว" in html
-    assert "ยินยอมให้ใช้ข้อมูลเมื่อ 1 ก.พ. 2567" in html
     assert "ควาย 1 ตัว จักรเย็บผ้า" in html
 
 
-def test_consent_ticked_without_a_date_is_dated_today(logged_in, household, head):
+def test_the_profile_form_does_not_change_consent(logged_in, household, head):
+    # Consent is recorded on its own page, with how it was given (tests/privacy).
     url = reverse("households:edit", args=[household.pk])
+    assert 'name="consent_given"' not in page_of(logged_in.get(url))
 
-    response = logged_in.post(url, household_data(consent_date=""))
+    response = logged_in.post(url, household_data(consent_given="on", consent_date="01/02/2567"))
 
     assert response.status_code == 302
     household.refresh_from_db()
-    assert household.consent_given
-    assert household.consent_date == timezone.localdate()
+    assert not household.consent_given
+    assert household.consent_date is None
 
 
 def test_household_profile_errors_are_in_thai(logged_in, household, head):
