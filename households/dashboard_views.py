@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from households.audit import log_access
 from households.dashboards import charts, exports, figures
 from households.dashboards.filters import DashboardFilterForm, HouseholdListFilterForm
 from households.dashboards.scope import scope_for
-from households.models import PovertyLevel
+from households.models import AccessAction, PovertyLevel
 from kuseaw.thaidate import format_be
 
 PAGE_SIZE = 50
@@ -155,8 +156,8 @@ def _totals(rows) -> dict:
 @login_required
 @require_safe
 def dashboard_export(request, table):
-    """Every dashboard table as .xlsx: the one way out of the dashboards (an access-log call
-    belongs here). Same scope and filters as the page; an invalid filter sends the user
+    """Every dashboard table as .xlsx: the one way out of the dashboards, each download
+    written to the access log. Same scope and filters as the page; an invalid filter sends the user
     back to the page, which says what is wrong."""
     spec = exports.TABLES.get(table)
     scope = scope_for(request.user)
@@ -167,6 +168,8 @@ def dashboard_export(request, table):
     if filters is None:
         return redirect(f"{reverse(spec.page)}?{request.GET.urlencode()}")
     response = HttpResponse(exports.workbook(spec, filters), content_type=exports.XLSX)
+    description = f"{spec.title} (.xlsx) {exports.describe(filters)}"
+    log_access(request, AccessAction.LIST_EXPORTED, description=description)
     day = format_be(timezone.localdate(), "numeric").replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="kuseaw-{table}-{day}.xlsx"'
     return response

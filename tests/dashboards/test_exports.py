@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from households.dashboards.exports import TABLES
+from households.models import AccessAction, AccessLog
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,18 @@ def test_the_months_file_has_every_month_of_the_period(province):
     assert len(rows) == 12
     assert sum(row[1] for row in rows) == 3
     assert sum(Decimal(row[3]) for row in rows) == Decimal("9500")
+
+
+def test_every_download_is_in_the_access_log(client, programme, district_staff):
+    client.force_login(district_staff)
+    district = district_staff.staff_profile.district
+    response = client.get("/dashboard/export/districts.xlsx", {"district": district.pk})
+    assert response.status_code == 200
+    entry = AccessLog.objects.get()
+    assert entry.user == district_staff
+    assert entry.action == AccessAction.LIST_EXPORTED
+    assert entry.path == "/dashboard/export/districts.xlsx"
+    assert f"อำเภอ{district.name_th}" in entry.description
+    # A refused export (another district) writes nothing to the log.
+    client.get("/dashboard/export/districts.xlsx", {"district": "0"})
+    assert AccessLog.objects.count() == 1
