@@ -27,13 +27,21 @@ class CellError(ValueError):
 _BLANKS = {"", "-", "–", "—"}
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+_AN_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_ODD_SPACING = re.compile(r"\s\s|[^\S ]")  # a run of spaces, or a tab, newline…
 
 
 def _text(value) -> str:
     """clean_text plus what Excel and copy-paste add: zero-width spaces, runs of spaces."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 12.0 from a number cell is the 12 the user typed
-    return _SPACES.sub(" ", clean_text(value).translate(_INVISIBLE)).strip()
+    text = clean_text(value)
+    # Searched for first: most cells have neither, and translate()/sub() cost per character.
+    if _AN_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE).strip()
+    if _ODD_SPACING.search(text):
+        text = _SPACES.sub(" ", text).strip()
+    return text
 
 
 def _shown(text: str, limit: int = 40) -> str:
