@@ -91,24 +91,41 @@ def _field_check(model_field):
     return check
 
 
-def model_checker(model, exclude):
+class ModelChecker:
     """checker(instance) → True when instance.full_clean(exclude, validate_unique=False,
     validate_constraints=False) would certainly pass (the model has no clean() of its own)."""
-    checks = [
-        (f.attname, _field_check(f)) for f in model._meta.concrete_fields if f.name not in exclude
-    ]
 
-    def checker(instance) -> bool:
+    def __init__(self, model, exclude):
+        self.checks = {
+            f.attname: _field_check(f) for f in model._meta.concrete_fields if f.name not in exclude
+        }
+
+    def __call__(self, instance) -> bool:
         values = instance.__dict__
-        return all(check(values.get(attname)) for attname, check in checks)
+        return all(check(values.get(attname)) for attname, check in self.checks.items())
 
-    return checker
+    def only(self, names, template):
+        """The same check for an import that sets only `names`: the other fields keep
+        either the stored values or the defaults of `template` (a new instance), so only
+        those defaults that would fail (a required field left blank) are checked too."""
+        defaults = template.__dict__
+        keep = [
+            (attname, check)
+            for attname, check in self.checks.items()
+            if attname in names or not check(defaults.get(attname))
+        ]
+
+        def checker(instance) -> bool:
+            values = instance.__dict__
+            return all(check(values.get(attname)) for attname, check in keep)
+
+        return checker
 
 
 HOUSEHOLD_EXCLUDE = ["subdistrict"]
 MEMBER_EXCLUDE = ["household", "updated_by"]
-household_fields_ok = model_checker(Household, HOUSEHOLD_EXCLUDE)
-member_fields_ok = model_checker(Member, MEMBER_EXCLUDE)
+household_fields_ok = ModelChecker(Household, HOUSEHOLD_EXCLUDE)
+member_fields_ok = ModelChecker(Member, MEMBER_EXCLUDE)
 
 
 def instance_maker(model, defaults=None):

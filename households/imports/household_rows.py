@@ -20,7 +20,7 @@ inside the import's one transaction (services.run_households), in the library's 
   is written.
 
 The per-row cost is what decides whether 10,000 households preview and commit in under
-3 s each (bench/import_households.py): the fast paths (checks.household_fields_ok,
+3 s each (bench/import_households.py): the fast paths (checks.ModelChecker,
 checks.instance_maker, cached choice lookups) stay, and full_clean only words the errors of
 a row that fails them.
 """
@@ -378,6 +378,10 @@ class HouseholdRowsResource(resources.ModelResource):
         self.today = timezone.localdate()
         self.new_household = checks.instance_maker(Household, HOUSEHOLD_DEFAULTS)
         self.new_member = checks.instance_maker(Member)
+        # What a member row can set: the head's cells, a member's, the name, the role.
+        person_fields = {f.attribute for f in self.members_reader.import_fields}
+        person_fields |= {"title", "first_name", "last_name", "is_head", "relation"}
+        self.member_ok = checks.member_fields_ok.only(person_fields, self.new_member())
         self.seen_codes: dict[str, int] = {}
         self.seen_ids: dict[str, str] = {}  # national ID → where it was first seen
         self._outcome = None
@@ -404,6 +408,10 @@ class HouseholdRowsResource(resources.ModelResource):
         # Only the columns this file has: a missing column leaves its field alone.
         self.file_fields = [f for f in self.import_fields if f.column_name in dataset.headers]
         self.file_cells = _cells(self.file_fields)
+        set_here = {"code", "subdistrict_id", "poverty_level_at_entry", "consent_date"}
+        self.household_ok = checks.household_fields_ok.only(
+            {f.attribute for f in self.file_fields} | set_here, self.new_household()
+        )
         codes, national_ids = set(), set()
         heads = dataset["national_id"] if "national_id" in dataset.headers else ()
         for code, head_id in zip_longest(dataset["code"], heads):
@@ -538,7 +546,7 @@ class HouseholdRowsResource(resources.ModelResource):
             else:
                 self.seen_codes[code] = outcome.row
         is_new, before = outcome.is_new, outcome.before
-        if not errors and not checks.household_fields_ok(household):
+        if not errors and not self.household_ok(household):
             try:
                 household.full_clean(
                     exclude=checks.HOUSEHOLD_EXCLUDE,
@@ -628,7 +636,9 @@ class HouseholdRowsResource(resources.ModelResource):
             )
         if target is None:
             instance = self.new_member()
-            instance.household = household
+            # Its household's id is known only once the household is written (bulk_create);
+            # kept aside rather than through the relation's descriptor, which costs per row.
+            instance._import_household = household
             before = None
         else:
             instance = target
@@ -637,7 +647,7 @@ class HouseholdRowsResource(resources.ModelResource):
             setattr(instance, name, value)
         if errors:
             return None
-        if not checks.member_fields_ok(instance):
+        if not self.member_ok(instance):
             try:
                 instance.full_clean(
                     exclude=checks.MEMBER_EXCLUDE, validate_unique=False, validate_constraints=False
@@ -699,7 +709,7 @@ def _write_changes(households, demoted, changed_members, new_members, user):
         )
     if new_members:
         for member in new_members:
-            member.household_id = member.household.pk  # set now the household has an id
+            member.household_id = member._import_household.pk  # the household has an id now
             member.updated_by_id = user_id
         copy_new(Member, new_members, now)
 
