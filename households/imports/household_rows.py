@@ -384,6 +384,7 @@ class HouseholdRowsResource(resources.ModelResource):
         self.member_ok = checks.member_fields_ok.only(person_fields, self.new_member())
         self.seen_codes: dict[str, int] = {}
         self.seen_ids: dict[str, str] = {}  # national ID → where it was first seen
+        self._places: dict = {}  # (district cell, subdistrict cell) → (id, errors)
         self._outcome = None
         self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
 
@@ -520,22 +521,38 @@ class HouseholdRowsResource(resources.ModelResource):
     # the checks a hand-entered household gets
 
     def _resolve_place(self, instance, row, errors):
+        # A file names a few hundred places thousands of times: each pair is looked up once.
+        key = (row.get("district"), row.get("subdistrict"))
+        try:
+            subdistrict_id, place_errors = self._places[key]
+        except KeyError:
+            place_errors = []
+            subdistrict_id = self._find_place(row, place_errors)
+            if isinstance(key[0], str | None) and isinstance(key[1], str | None):
+                self._places[key] = (subdistrict_id, place_errors)
+        errors.extend(place_errors)
+        if subdistrict_id is not None:
+            instance.subdistrict_id = subdistrict_id
+
+    def _find_place(self, row, errors):
+        """The subdistrict's id for the row's district and subdistrict cells, or None with
+        the errors noted."""
         district = None
         if not _blank(row.get("district")):
             try:
                 district = self.refs.district(row["district"])
             except cells.CellError as error:
                 errors.append((self.labels["district"], str(error)))
-                return
+                return None
         if _blank(row.get("subdistrict")):
             errors.append((self.labels["subdistrict"], "ต้องระบุตำบล"))
-            return
+            return None
         try:
             subdistrict = self.refs.subdistrict(row["subdistrict"], district=district)
         except cells.CellError as error:
             errors.append((self.labels["subdistrict"], str(error)))
-            return
-        instance.subdistrict_id = getattr(subdistrict, "pk", subdistrict)
+            return None
+        return getattr(subdistrict, "pk", subdistrict)
 
     def _check(self, household, head, members, outcome: _RowOutcome) -> None:
         errors = outcome.errors
