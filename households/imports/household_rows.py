@@ -208,6 +208,55 @@ def _cells(resource_fields) -> list[tuple]:
     ]
 
 
+def read_cells(cells_, row, labels, set_value, errors) -> None:
+    """What the library's import_instance() does with each Field (its widget cleans the
+    cell; a blank keeps what is stored unless the field saves nulls), without its three
+    calls per cell, and with each error kept as (column label, Thai message).
+    `cells_` come from _cells(); every column must be in the row."""
+    for column, attribute, clean, saves_null in cells_:
+        try:
+            value = clean(row[column], row)
+        except ValueError as error:
+            label = labels[column]
+            errors.append((label, _without_label(str(error), label)))
+            continue
+        if value is not None or saves_null:
+            set_value(attribute, value)
+
+
+def table_dataset(table_rows, keys: list[str]) -> tablib.Dataset:
+    """reading.Table rows as the Dataset import_data() takes; `_row` is the row number as
+    Excel shows it."""
+    data = tablib.Dataset(headers=[*keys, "_row"])
+    for row_number, values in table_rows:
+        data.append([*(values[k] for k in keys), row_number])
+    return data
+
+
+def import_rows(resource, dataset, *, dry_run: bool):
+    """resource.import_data() inside the caller's transaction. The rows' own errors are in
+    the resource's report; any other error (a fault in the import itself) is raised."""
+    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=False)
+    if result.has_errors():
+        failures = [e for _, errors in result.row_errors() for e in errors]
+        raise (failures or result.base_errors)[0].error
+    return result
+
+
+class RowsMeta:
+    """The resource options the app's imports share: bulk mode writing once per
+    import_data() call, after every row is checked; our own report instead of the
+    library's diff; the model checks run by validate_instance(); the import's own
+    transaction holds every call."""
+
+    use_bulk = True
+    batch_size = None
+    skip_diff = True
+    report_skipped = True
+    clean_model_instances = False
+    use_transactions = False
+
+
 def _without_label(message: str, label: str) -> str:
     return message.removeprefix(f"{label}: ")
 
@@ -255,18 +304,8 @@ class PersonRowsResource(resources.ModelResource):
         """(Member field values, [(column label, Thai message)]) for one row's cells. A
         blank optional cell is left out, so it keeps what is stored."""
         values, errors = {}, []
-        for column, attribute, clean, saves_null in self.cells:
-            if column not in row:
-                continue
-            try:
-                value = clean(row[column], row)
-            except ValueError as error:
-                label = self.labels[column]
-                errors.append((label, _without_label(str(error), label)))
-                continue
-            if value is None and not saves_null:
-                continue
-            values[attribute] = value
+        present = [c for c in self.cells if c[0] in row]
+        read_cells(present, row, self.labels, values.__setitem__, errors)
         if any(key in row for key in NAME_KEYS):
             try:
                 values["title"], values["first_name"], values["last_name"] = (
@@ -350,17 +389,11 @@ class ChunkInstanceLoader(CachedInstanceLoader):
 class HouseholdRowsResource(resources.ModelResource):
     """The households file, one household (with its head and members) per row."""
 
-    class Meta:
+    class Meta(RowsMeta):
         model = Household
         fields = ()
         import_id_fields = ("code",)
         instance_loader_class = ChunkInstanceLoader
-        use_bulk = True
-        batch_size = None  # write once per chunk (import_data call), after every row is checked
-        skip_diff = True  # the status and the changed columns are our own report
-        report_skipped = True
-        clean_model_instances = False  # validate_instance() runs the model's checks itself
-        use_transactions = False  # the import's own transaction holds every chunk
 
     def __init__(self, *, report, members_by_key, user):
         super().__init__()
@@ -397,15 +430,6 @@ class HouseholdRowsResource(resources.ModelResource):
         self._outcome = None
         self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
 
-    @staticmethod
-    def dataset(table_rows: list[tuple[int, dict]], keys: list[str]) -> tablib.Dataset:
-        """A chunk of reading.Table rows as the Dataset import_data() takes; `_row` is the
-        row number as Excel shows it."""
-        data = tablib.Dataset(headers=[*keys, "_row"])
-        for row_number, values in table_rows:
-            data.append([*(values[k] for k in keys), row_number])
-        return data
-
     def get_import_fields(self):
         return self.file_fields  # worked out once per chunk, not again for every row
 
@@ -427,7 +451,7 @@ class HouseholdRowsResource(resources.ModelResource):
         self._head_ids.clear()
         for code, raw_id in zip_longest(dataset["code"], heads):
             code = cells.parse_text(code)
-            head_id = _quiet_national_id(raw_id)
+            head_id = quiet_national_id(raw_id)
             if head_id is not None:
                 self._head_ids[raw_id] = head_id  # read again with the head's cells
             codes.add(code)
@@ -468,19 +492,8 @@ class HouseholdRowsResource(resources.ModelResource):
         head and members; the outcome is kept for the hooks that follow."""
         outcome = self._outcome
         errors = outcome.errors
-        # What the library's import_instance() does (each Field's widget cleans its cell,
-        # a blank keeps what is stored unless the field saves nulls), without its three
-        # calls per cell, and with each error kept as (column label, Thai message).
-        set_value = instance.__dict__.__setitem__
-        for column, attribute, clean, saves_null in self.file_cells:
-            try:
-                value = clean(row[column], row)
-            except ValueError as error:
-                label = self.labels[column]
-                errors.append((label, _without_label(str(error), label)))
-                continue
-            if value is not None or saves_null:
-                set_value(attribute, value)
+        # What the library's import_instance() does, cell by cell (read_cells).
+        read_cells(self.file_cells, row, self.labels, instance.__dict__.__setitem__, errors)
         if not instance.code:
             errors.append((self.labels["code"], "ต้องระบุรหัสครัวเรือน"))
         self._resolve_place(instance, row, errors)
@@ -763,7 +776,9 @@ def _any(texts) -> RawSQL:
     return RawSQL("SELECT unnest(%s::text[])", [sorted(texts)])
 
 
-def _quiet_national_id(value):
+def quiet_national_id(value):
+    """The national ID in a cell, or None when there is none or it is wrong (the row's
+    own reading reports that)."""
     try:
         return cells.parse_national_id(value)
     except cells.CellError:

@@ -16,7 +16,6 @@ import dataclasses
 import io
 from collections import Counter
 
-import tablib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -27,7 +26,13 @@ from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 
 from households.imports import cells, reading
-from households.imports.household_rows import CellWidget
+from households.imports.household_rows import (
+    CellWidget,
+    RowsMeta,
+    import_rows,
+    quiet_national_id,
+    table_dataset,
+)
 from households.imports.services import (
     ERROR,
     NEW,
@@ -103,13 +108,13 @@ def run_people(job: ImportJob, *, write: bool, progress=None) -> ImportReport:
     report = ImportReport()
     resource_class = OfficialRowsResource if officials else PairingRowsResource
     resource = resource_class(report=report, user=job.created_by)
-    dataset = resource.dataset(table)
+    dataset = table_dataset(table.rows(), list(table.mapping))
     if not write:
-        _import(resource, dataset, dry_run=True)
+        import_rows(resource, dataset, dry_run=True)
     else:
         try:
             with transaction.atomic(), _audited_writes(job.created_by, job.pk):
-                _import(resource, dataset, dry_run=False)
+                import_rows(resource, dataset, dry_run=False)
                 if not report.ok:
                     raise ImportFailed(
                         f"นำเข้าไม่สำเร็จ พบข้อผิดพลาด {len(report.errors):,} รายการ จึงไม่ได้บันทึกข้อมูลใด ๆ"
@@ -121,20 +126,6 @@ def run_people(job: ImportJob, *, write: bool, progress=None) -> ImportReport:
     if progress is not None:
         progress(report.processed)
     return report
-
-
-def _import(resource, dataset, *, dry_run: bool) -> None:
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=False)
-    if result.has_errors():  # not a row's data: a fault in the import itself
-        failures = [e for _, errors in result.row_errors() for e in errors]
-        raise (failures or result.base_errors)[0].error
-
-
-def _quiet(parse, value):
-    try:
-        return parse(value)
-    except cells.CellError:
-        return None
 
 
 @dataclasses.dataclass
@@ -160,13 +151,6 @@ class _RowsResource(resources.ModelResource):
         self.labels = {c.key: c.label for c in self.columns}
         self.today = timezone.localdate()
         self._outcome = None
-
-    def dataset(self, table) -> tablib.Dataset:
-        keys = list(table.mapping)
-        data = tablib.Dataset(headers=[*keys, "_row"])
-        for row_number, values in table.rows():
-            data.append([*(values[k] for k in keys), row_number])
-        return data
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
@@ -221,7 +205,7 @@ class _OfficialLoader(CachedInstanceLoader):
         self.resource, self.dataset = resource, dataset
 
     def get_instance(self, row):
-        national_id = _quiet(cells.parse_national_id, row.get("national_id"))
+        national_id = quiet_national_id(row.get("national_id"))
         return self.resource.existing.get(national_id) if national_id else None
 
 
@@ -230,17 +214,11 @@ class OfficialRowsResource(_RowsResource):
 
     columns = OFFICIAL_COLUMNS
 
-    class Meta:
+    class Meta(RowsMeta):
         model = Official
         fields = ("national_id",)
         import_id_fields = ("national_id",)
         instance_loader_class = _OfficialLoader
-        use_bulk = True
-        batch_size = None
-        skip_diff = True
-        report_skipped = True
-        clean_model_instances = False
-        use_transactions = False
 
     national_id = fields.Field(
         attribute="national_id",
@@ -254,7 +232,7 @@ class OfficialRowsResource(_RowsResource):
         self.new_users, self.changed_users, self.changed_officials = [], [], []
 
     def before_import(self, dataset, **kwargs):
-        ids = {_quiet(cells.parse_national_id, v) for v in dataset["national_id"]} - {None}
+        ids = {quiet_national_id(v) for v in dataset["national_id"]} - {None}
         self.existing = {
             o.national_id: o
             for o in Official.objects.filter(national_id__in=ids).select_related("user")
@@ -432,17 +410,11 @@ class PairingRowsResource(_RowsResource):
 
     columns = PAIRING_COLUMNS
 
-    class Meta:
+    class Meta(RowsMeta):
         model = Pairing
         fields = ("household",)
         import_id_fields = ("household",)
         instance_loader_class = _OpenPairingLoader
-        use_bulk = True
-        batch_size = None
-        skip_diff = True
-        report_skipped = True
-        clean_model_instances = False
-        use_transactions = False
 
     household = fields.Field(
         attribute="household", column_name="household_code", widget=CellWidget(cells.parse_text)
@@ -453,7 +425,7 @@ class PairingRowsResource(_RowsResource):
             return dataset[key] if key in dataset.headers else []
 
         codes = {cells.parse_text(v) for v in column("household_code")} - {"", None}
-        ids = {_quiet(cells.parse_national_id, v) for v in column("official_national_id")}
+        ids = {quiet_national_id(v) for v in column("official_national_id")}
         names = {cells.parse_text(v) for v in column("official_username")} - {"", None}
         self.households = Household.objects.in_bulk(codes, field_name="code")
         officials = Official.objects.select_related("user").filter(

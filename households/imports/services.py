@@ -28,7 +28,9 @@ from households.imports import reading
 from households.imports.household_rows import (
     MEMBERS_SHEET,
     HouseholdRowsResource,
+    import_rows,
     read_members,
+    table_dataset,
 )
 from households.imports.report import (  # noqa: F401 (the import's vocabulary, used from here)
     ERROR,
@@ -56,12 +58,7 @@ def import_households(households_table, members_table=None, *, user, write, prog
     keys = list(households_table.mapping)
     rows = households_table.rows()
     while chunk := list(islice(rows, CHUNK_SIZE)):
-        result = resource.import_data(
-            resource.dataset(chunk, keys), dry_run=not write, use_transactions=False
-        )
-        if result.has_errors():  # not a row's data: a fault in the import itself
-            failures = [e for _, errors in result.row_errors() for e in errors]
-            raise (failures or result.base_errors)[0].error
+        import_rows(resource, table_dataset(chunk, keys), dry_run=not write)
         if progress is not None:
             progress(report.processed)
     labels = {c.key: c.label for c in reading.MEMBER_COLUMNS}
