@@ -99,6 +99,19 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def violations(page):
+    """Every CSP violation Chromium reports on the console while the test runs."""
+    seen = []
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return seen
+
+
+@pytest.fixture
 def screenshots() -> Path:
     """Where the tests leave phone screenshots for a person to look at (never committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -20,19 +20,6 @@ pytestmark = [
 PASSWORD = "test-pass-123"  # UserFactory's
 
 
-@pytest.fixture
-def violations(page):
-    """Every CSP violation Chromium reports on the console while the test runs."""
-    seen = []
-    page.on(
-        "console",
-        lambda message: (
-            seen.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return seen
-
-
 def log_in(page, username):
     page.goto("/login/")
     page.get_by_label("ชื่อผู้ใช้").fill(username)

@@ -34,19 +34,6 @@ def demo(transactional_db):
     demo_data_seed(households=80, officials=24, seed=6)
 
 
-@pytest.fixture
-def violations(page):
-    """Every content security policy violation Chromium reports while the test runs."""
-    seen = []
-    page.on(
-        "console",
-        lambda message: (
-            seen.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return seen
-
-
 def figure(page, label):
     return page.get_by_role("group", name=label).locator(".kuseaw-figure")
 
