@@ -15,9 +15,11 @@ inside the import's one transaction (services.run_households), in the library's 
   member resource's fields; the row is then checked the way a hand-entered record is
   (unique codes and IDs in the file and in the programme, one head, the model's rules),
   skip_row() marks an unchanged row and validate_instance() stops a row with errors;
-- save_instance() only plans the writes; bulk_create() and bulk_update() then write the
-  chunk with COPY and bulk_update, with the history triggers on. On a dry run nothing
-  is written.
+- save_instance() only plans the writes; bulk_create() and bulk_update() collect the
+  chunk's, written with COPY (and bulk_update for changed rows), with the history
+  triggers on. import_data() writes them before it returns; services.import_households
+  instead lets each chunk's COPY run in the background while the next chunk is checked
+  (overlap_writes, writing.ChunkWriter). On a dry run nothing is written.
 
 The per-row cost is what decides whether 10,000 households preview and commit in under
 3 s each (bench/import_households.py): the fast paths (checks.ModelChecker,
@@ -31,6 +33,7 @@ from itertools import zip_longest
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from import_export import fields, resources, widgets
@@ -38,7 +41,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from households.imports import cells, checks, reading
 from households.imports.report import ERROR, NEW, UNCHANGED, UPDATED, RowIssue
-from households.imports.writing import copy_new
+from households.imports.writing import ChunkWriter, NewRows, history_context
 from households.models import (
     MEMBER_PROFILE_FIELDS,
     Cause,
@@ -374,16 +377,14 @@ class _RowOutcome:
 
 
 class ChunkInstanceLoader(CachedInstanceLoader):
-    """CachedInstanceLoader (one query for the chunk's existing households), reading the
-    code column straight from the Dataset instead of building every row's dict twice."""
+    """CachedInstanceLoader's one query for the chunk's existing households, made by the
+    resource's before_import() with the chunk's other lookups (the previous chunk's write
+    may be running once those are done: the loader must not query)."""
 
     def __init__(self, resource, dataset=None):
         self.resource, self.dataset = resource, dataset
         self.pk_field = resource.fields[resource.get_import_id_fields()[0]]
-        clean = self.pk_field.widget.clean
-        codes = {clean(value) for value in dataset[self.pk_field.column_name]} - {""}
-        queryset = self.get_queryset().filter(**{f"{self.pk_field.attribute}__in": _any(codes)})
-        self.all_instances = {instance.code: instance for instance in queryset}
+        self.all_instances = resource.existing_households
 
 
 class HouseholdRowsResource(resources.ModelResource):
@@ -395,8 +396,12 @@ class HouseholdRowsResource(resources.ModelResource):
         import_id_fields = ("code",)
         instance_loader_class = ChunkInstanceLoader
 
-    def __init__(self, *, report, members_by_key, user):
+    def __init__(self, *, report, members_by_key, user, overlap_writes=False):
+        """`overlap_writes`: for a caller that runs import_data() chunk after chunk and then
+        finish() (services.import_households): each chunk is written while the next one is
+        checked. Otherwise import_data() writes its dataset before it returns."""
         super().__init__()
+        self.overlap_writes = overlap_writes
         columns = reading.HOUSEHOLD_COLUMNS
         self.fields.update(_cell_fields(HOUSEHOLD_KEYS, columns))
         self.import_fields = self.file_fields = list(self.fields.values())
@@ -429,6 +434,15 @@ class HouseholdRowsResource(resources.ModelResource):
         self._places: dict = {}  # (district cell, subdistrict cell) → (id, errors)
         self._outcome = None
         self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
+        self._plan_households_new = []
+        self.writer = ChunkWriter()
+        self._pending = None  # the previous chunk's writes, made once this chunk is looked up
+
+    def import_data(self, dataset, **kwargs):
+        result = super().import_data(dataset, **kwargs)
+        if not self.overlap_writes:
+            self.finish()
+        return result
 
     def get_import_fields(self):
         return self.file_fields  # worked out once per chunk, not again for every row
@@ -471,6 +485,14 @@ class HouseholdRowsResource(resources.ModelResource):
             household__code__in=_any(codes - {None, ""}), left_on__isnull=True
         ):
             self.current[m.household_id].append(m)
+        self.existing_households = {
+            h.code: h for h in Household.objects.filter(code__in=_any(codes - {None, ""}))
+        }
+        # This chunk has read what it needs: the previous chunk is written while its rows
+        # are checked. Its writes touch only its own codes and IDs, which this chunk may
+        # not repeat (seen_codes, seen_ids), so what was read here stays true.
+        self._write(self._pending)
+        self._pending = None
 
     # one row
 
@@ -714,48 +736,113 @@ class HouseholdRowsResource(resources.ModelResource):
     # the writes, once per chunk, only when not a dry run
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """New households, with COPY (their ids are reserved first, so members can point at
-        them). Errors are not caught here: the import's transaction fails as a whole."""
-        if self.create_instances and not dry_run and self.report.ok:
-            copy_new(Household, self.create_instances, timezone.now())
+        """New households are written with the rest of the chunk (bulk_update)."""
+        self._plan_households_new = list(self.create_instances)
         self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """Changed households and members, former heads, then the new members (after the
-        households they join exist and a former head has stepped down)."""
-        households = [h for h in self.update_instances if h._import_changed]
-        demoted, changed_members = self._plan_demoted, self._plan_members_changed
-        new_members = self._plan_members_new
+        """The chunk's writes, kept for the next chunk's before_import() (or finish()) to
+        make: the next chunk is checked while they run. First, the end of the previous
+        chunk's write: its error fails the import here."""
+        self.writer.wait()
         if not dry_run and self.report.ok:
-            _write_changes(households, demoted, changed_members, new_members, self.user)
+            self._pending = _ChunkWrites(
+                new_households=self._plan_households_new,
+                households=[h for h in self.update_instances if h._import_changed],
+                demoted=self._plan_demoted,
+                changed_members=self._plan_members_changed,
+                new_members=self._plan_members_new,
+                user_id=getattr(self.user, "pk", None),
+            )
         self.update_instances.clear()
+        self._plan_households_new = []
         self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
 
+    def after_import(self, dataset, result, **kwargs):
+        """Nothing: the library resets the table's id sequence here, for rows inserted with
+        ids of their own; NewRows takes its ids from the sequence (and a query here would
+        run while the chunk is being written)."""
 
-def _write_changes(households, demoted, changed_members, new_members, user):
-    now = timezone.now()
-    user_id = getattr(user, "pk", None)
-    if households:
-        names = sorted({name for h in households for name in h._import_changed})
-        for household in households:
-            household.updated_at = now
-        Household.objects.bulk_update(households, [*names, "updated_at"], batch_size=2000)
-    # Demote former heads before a new head arrives (one head per household).
-    if demoted:
-        for member in demoted:
-            member.updated_at, member.updated_by_id = now, user_id
-        Member.objects.bulk_update(demoted, ["is_head", "relation", "updated_at", "updated_by"])
-    if changed_members:
-        for member in changed_members:
-            member.updated_at, member.updated_by_id = now, user_id
-        Member.objects.bulk_update(
-            changed_members, [*MEMBER_FIELDS, "updated_at", "updated_by"], batch_size=2000
-        )
-    if new_members:
-        for member in new_members:
-            member.household_id = member._import_household.pk  # the household has an id now
-            member.updated_by_id = user_id
-        copy_new(Member, new_members, now)
+    def finish(self) -> None:
+        """Write the last chunk and wait for every write (raising a write's error)."""
+        if self.report.ok:
+            self._write(self._pending)
+        self._pending = None
+        self.writer.wait()
+
+    def _write(self, writes):
+        if writes is None or not self.report.ok:
+            return
+        writes.prepare()
+        if writes.only_new:
+            self.writer.start(writes.copy_new)  # in the background: no ORM, only COPY
+        else:
+            self.writer.wait()
+            writes.write()
+
+
+@dataclass
+class _ChunkWrites:
+    """One chunk's writes, in the order they must be made: households first (members
+    point at them), former heads demoted before a new head arrives."""
+
+    new_households: list
+    households: list  # changed
+    demoted: list
+    changed_members: list
+    new_members: list
+    user_id: int | None
+
+    @property
+    def only_new(self) -> bool:
+        return not (self.households or self.demoted or self.changed_members)
+
+    def prepare(self) -> None:
+        """Ids, stamps and COPY text for the new rows (in the import's thread, which owns
+        the instances); the history context the writes carry."""
+        self.now = now = timezone.now()
+        self.history = history_context()
+        self.household_rows = NewRows(Household, self.new_households)
+        self.member_rows = NewRows(Member, self.new_members)
+        with connection.cursor() as cursor:
+            if self.new_households:
+                self.household_rows.prepare(cursor, now)
+            for member in self.new_members:
+                member.household_id = member._import_household.pk  # it has an id now
+                member.updated_by_id = self.user_id
+            if self.new_members:
+                self.member_rows.prepare(cursor, now)
+
+    def copy_new(self, cursor) -> None:
+        """The new households and members: all a first import of a file has, and all that
+        can run in ChunkWriter's thread (it needs no ORM)."""
+        self.household_rows.copy(cursor, self.history)
+        self.member_rows.copy(cursor, self.history)
+
+    def write(self) -> None:
+        """Every write, in this thread (the updates go through the ORM)."""
+        now = self.now
+        with connection.wrap_database_errors, connection.cursor() as cursor:
+            self.household_rows.copy(cursor, self.history)
+        if self.households:
+            names = sorted({name for h in self.households for name in h._import_changed})
+            for household in self.households:
+                household.updated_at = now
+            Household.objects.bulk_update(self.households, [*names, "updated_at"], batch_size=2000)
+        if self.demoted:
+            for member in self.demoted:
+                member.updated_at, member.updated_by_id = now, self.user_id
+            Member.objects.bulk_update(
+                self.demoted, ["is_head", "relation", "updated_at", "updated_by"]
+            )
+        if self.changed_members:
+            for member in self.changed_members:
+                member.updated_at, member.updated_by_id = now, self.user_id
+            Member.objects.bulk_update(
+                self.changed_members, [*MEMBER_FIELDS, "updated_at", "updated_by"], batch_size=2000
+            )
+        with connection.wrap_database_errors, connection.cursor() as cursor:
+            self.member_rows.copy(cursor, self.history)
 
 
 def _remembered(clean, known: dict):

@@ -54,24 +54,30 @@ def import_households(households_table, members_table=None, *, user, write, prog
     transaction). Returns the report; nothing is written once any row has an error."""
     report = ImportReport()
     members_by_key = read_members(members_table, report) if members_table else {}
-    resource = HouseholdRowsResource(report=report, members_by_key=members_by_key, user=user)
+    resource = HouseholdRowsResource(
+        report=report, members_by_key=members_by_key, user=user, overlap_writes=True
+    )
     keys = list(households_table.mapping)
     rows = households_table.rows()
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        import_rows(resource, table_dataset(chunk, keys), dry_run=not write)
-        if progress is not None:
-            progress(report.processed)
-    labels = {c.key: c.label for c in reading.MEMBER_COLUMNS}
-    for key, members in members_by_key.items():
-        for member in members:
-            report.errors.append(
-                RowIssue(
-                    member.row,
-                    labels["household_code"],
-                    f"ไม่พบครัวเรือน «{key}» ในไฟล์ครัวเรือน",
-                    member.sheet,
+    try:
+        while chunk := list(islice(rows, CHUNK_SIZE)):
+            import_rows(resource, table_dataset(chunk, keys), dry_run=not write)
+            if progress is not None:
+                progress(report.processed)
+        labels = {c.key: c.label for c in reading.MEMBER_COLUMNS}
+        for key, members in members_by_key.items():
+            for member in members:
+                report.errors.append(
+                    RowIssue(
+                        member.row,
+                        labels["household_code"],
+                        f"ไม่พบครัวเรือน «{key}» ในไฟล์ครัวเรือน",
+                        member.sheet,
+                    )
                 )
-            )
+        resource.finish()  # the last chunk's writes
+    finally:
+        resource.writer.close()  # on an error, the write in progress ends before the rollback
     return report
 
 
