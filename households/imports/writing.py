@@ -95,21 +95,29 @@ class NewRows:
             for f in fields
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         ]
-        formats = [(f.attname, _copy_formatter(f)) for f in fields]
+        stamp = _copy_date(now)  # every row gets the same: written once
+        formats = [
+            (f.attname, (lambda _: stamp) if f.attname in stamped else _copy_formatter(f))
+            for f in fields
+        ]
+        # The sequence's name first: as an argument of nextval() pg_get_serial_sequence()
+        # would be called again for every id (7 times slower).
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(self.instances)],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+            [cursor.fetchone()[0], len(self.instances)],
         )
         ids = sorted(row[0] for row in cursor.fetchall())
+        alias, pk_name = connection.alias, meta.pk.attname
         lines = []
         for instance, pk in zip(self.instances, ids, strict=True):
             values = instance.__dict__
-            values[meta.pk.attname] = pk
+            values[pk_name] = pk
             for attname in stamped:
                 values[attname] = now
             lines.append(",".join([write(values[a]) for a, write in formats]))
             instance._state.adding = False
-            instance._state.db = connection.alias
+            instance._state.db = alias
         lines.append("")
         self.text = "\n".join(lines)
         quote = connection.ops.quote_name
