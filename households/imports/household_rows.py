@@ -34,6 +34,7 @@ from itertools import zip_longest
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from import_export import fields, resources, widgets
@@ -474,20 +475,25 @@ class HouseholdRowsResource(resources.ModelResource):
                 for member in self.members_by_key.get(key, ()) if key else ():
                     national_ids.add(member.fields.get("national_id"))
         national_ids.discard(None)
+        codes.discard(None)
+        codes.discard("")
+        self.existing_households = {
+            h.code: h for h in Household.objects.filter(code__in=_any(codes))
+        }
+        # Members as instances (they may be updated), without their households' instances:
+        # the code is all an error message needs.
         self.by_id = {
             m.national_id: m
-            for m in Member.objects.filter(national_id__in=_any(national_ids)).select_related(
-                "household"
+            for m in Member.objects.filter(national_id__in=_any(national_ids)).annotate(
+                household_code=F("household__code")
             )
         }
         self.current = defaultdict(list)
+        household_ids = [h.pk for h in self.existing_households.values()]
         for m in Member.objects.filter(
-            household__code__in=_any(codes - {None, ""}), left_on__isnull=True
+            household_id__in=_any_id(household_ids), left_on__isnull=True
         ):
             self.current[m.household_id].append(m)
-        self.existing_households = {
-            h.code: h for h in Household.objects.filter(code__in=_any(codes - {None, ""}))
-        }
         # This chunk has read what it needs: the previous chunk is written while its rows
         # are checked. Its writes touch only its own codes and IDs, which this chunk may
         # not repeat (seen_codes, seen_ids), so what was read here stays true.
@@ -684,7 +690,7 @@ class HouseholdRowsResource(resources.ModelResource):
                     errors.append(
                         (
                             id_label,
-                            f"เลขประจำตัวประชาชนนี้มีอยู่ในโครงการแล้ว (ครัวเรือน {found.household.code})",
+                            f"เลขประจำตัวประชาชนนี้มีอยู่ในโครงการแล้ว (ครัวเรือน {found.household_code})",
                         )
                     )
                     return None
@@ -861,6 +867,11 @@ def _any(texts) -> RawSQL:
     """A chunk's thousands of codes or IDs as one array parameter for `__in`: the same
     query, without Django preparing each value on its own."""
     return RawSQL("SELECT unnest(%s::text[])", [sorted(texts)])
+
+
+def _any_id(ids) -> RawSQL:
+    """_any for row ids."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
 
 
 def quiet_national_id(value):

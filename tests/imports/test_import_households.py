@@ -100,13 +100,16 @@ def test_failed_confirm_writes_nothing(admin_user):
     job = _preview(admin_user, households_file(3))
     assert job.status == ImportStatus.PREVIEWED
     taken = household_row(3)[2]
-    f.MemberFactory(national_id=taken)
+    elsewhere = f.MemberFactory(national_id=taken).household
     with pytest.raises(services.ImportFailed):
         services.import_apply(job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert "ไม่ได้บันทึก" in job.message
-    assert any(e["row"] == 4 and "มีอยู่ในโครงการแล้ว" in e["message"] for e in job.row_errors)
+    assert any(
+        e["row"] == 4 and e["message"].endswith(f"มีอยู่ในโครงการแล้ว (ครัวเรือน {elsewhere.code})")
+        for e in job.row_errors
+    )
     assert not Household.objects.filter(code__startswith="KK").exists()
     assert job.file_data is None
 
