@@ -27,6 +27,7 @@ checks.instance_maker, cached choice lookups) stay, and full_clean only words th
 a row that fails them.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -771,8 +772,7 @@ class HouseholdRowsResource(resources.ModelResource):
 
     def finish(self) -> None:
         """Write the last chunk and wait for every write (raising a write's error)."""
-        if self.report.ok:
-            self._write(self._pending)
+        self._write(self._pending)
         self._pending = None
         self.writer.wait()
 
@@ -783,8 +783,7 @@ class HouseholdRowsResource(resources.ModelResource):
         if writes.only_new:
             self.writer.start(writes.copy_new)  # in the background: no ORM, only COPY
         else:
-            self.writer.wait()
-            writes.write()
+            writes.write()  # the updates go through the ORM: in this thread
 
 
 @dataclass
@@ -798,6 +797,11 @@ class _ChunkWrites:
     changed_members: list
     new_members: list
     user_id: int | None
+    # set by prepare()
+    now: datetime.datetime | None = None
+    history: tuple = ()
+    household_rows: NewRows | None = None
+    member_rows: NewRows | None = None
 
     @property
     def only_new(self) -> bool:
