@@ -15,6 +15,7 @@ from households.models import (
     Member,
     Visit,
 )
+from kuseaw.admin_autocomplete import SafeAutocompleteAdminMixin
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.national_id import mask_national_id
 from kuseaw.thaidate import format_be
@@ -120,7 +121,11 @@ class PairingInline(BEDateAdminMixin, admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(
-    LogOpenedCaseMixin, KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin
+    LogOpenedCaseMixin,
+    KuseawImportExportMixin,
+    SafeAutocompleteAdminMixin,
+    BEDateAdminMixin,
+    admin.ModelAdmin,
 ):
     resource_classes = [HouseholdResource]
     list_display = [
@@ -220,7 +225,13 @@ class HouseholdAdmin(
 
 
 @admin.register(Member)
-class MemberAdmin(LogOpenedCaseMixin, KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+class MemberAdmin(
+    LogOpenedCaseMixin,
+    KuseawImportExportMixin,
+    SafeAutocompleteAdminMixin,
+    BEDateAdminMixin,
+    admin.ModelAdmin,
+):
     resource_classes = [MemberResource]
     list_display = [
         "full_name",

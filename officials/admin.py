@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from households.admin import KuseawImportExportMixin
 from households.imports.resources import OfficialResource
+from kuseaw.admin_autocomplete import SafeAutocompleteAdminMixin
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.thaidate import format_be
 from officials.models import Official, Pairing, StaffProfile
@@ -15,7 +16,9 @@ User = get_user_model()
 
 
 @admin.register(Official)
-class OfficialAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin):
+class OfficialAdmin(
+    KuseawImportExportMixin, SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin
+):
     resource_classes = [OfficialResource]
     list_display = ["full_name", "agency", "district", "position", "open_pairings", "is_active"]
     list_filter = ["agency", "district", "is_active"]
@@ -43,7 +46,7 @@ class OfficialAdmin(KuseawImportExportMixin, BEDateAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class StaffProfileAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "agency", "district", "phone"]
     list_filter = ["agency", "district"]
     list_select_related = ["user", "agency", "district"]
@@ -109,7 +112,7 @@ class PairingAdminForm(forms.ModelForm):
 
 
 @admin.register(Pairing)
-class PairingAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class PairingAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
     form = PairingAdminForm
     list_display = ["household", "official", "started_on_be", "ended_on_be", "end_reason"]
     list_filter = [PairingStateFilter, "end_reason", "official__agency"]

@@ -298,8 +298,8 @@ def test_garbage_in_the_query_string_is_never_a_server_error(client, world, row,
 # -- the Django admin -------------------------------------------------------------------------
 
 # NUL in the admin's search is refused by kuseaw.security.RejectNulInQueryMiddleware (a 400,
-# tested in test_request_limits.py); the admin's autocomplete pickers are not sent garbage (a
-# forged id reaches PostgreSQL: a Django limitation only an admin crafting a request can reach).
+# tested in test_request_limits.py); the autocomplete pickers get the same garbage as typed
+# fields (a forged id: kuseaw.admin_autocomplete).
 ADMIN_GARBAGE = ["x" * 5_000, "-1", "9" * 400, "31/02/2564", "๓๑/๐๒/๒๕๖๔", "²", "", "\x00"]
 
 
@@ -314,13 +314,9 @@ def admin_pages(suffix: str) -> list[str]:
     ]
 
 
-def typed_fields(html: str) -> set[str]:
-    """The fields an admin fills in by hand: not the autocomplete pickers, whose values come
-    from the server's own list (Django's widget fails on a forged one: admins only)."""
-    names = set()
-    for _, attrs in parse(html).controls:
-        if attrs.get("name") and "admin-autocomplete" not in (attrs.get("class") or ""):
-            names.add(attrs["name"])
+def form_fields(html: str) -> set[str]:
+    """Every field of an admin form, the autocomplete pickers included."""
+    names = {attrs["name"] for _, attrs in parse(html).controls if attrs.get("name")}
     return names - {"csrfmiddlewaretoken"}
 
 
@@ -333,7 +329,7 @@ def test_garbage_in_an_admin_form_is_never_a_server_error(client, world, name):
         assert client.post(url, {}).status_code == 403
         return
     assert page.status_code == 200
-    fields = typed_fields(page.content.decode())
+    fields = form_fields(page.content.decode())
     for value in ADMIN_GARBAGE:
         with transaction.atomic():
             before = m.snapshot()
