@@ -643,6 +643,7 @@ class ConsentDecision(models.TextChoices):
 class ConsentMethod(models.TextChoices):
     SIGNED_FORM = "signed_form", "ลงนามในหนังสือให้ความยินยอม"
     VERBAL_WITNESSED = "verbal_witnessed", "แจ้งด้วยวาจา มีพยานรับรู้"
+    AGENCY_LIST = "agency_list", "ตามรายชื่อที่หน่วยงานส่งมา"
 
 
 class Consent(models.Model):

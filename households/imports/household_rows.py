@@ -47,6 +47,9 @@ from households.imports.writing import ChunkWriter, NewRows, history_context
 from households.models import (
     MEMBER_PROFILE_FIELDS,
     Cause,
+    Consent,
+    ConsentDecision,
+    ConsentMethod,
     Education,
     Household,
     Member,
@@ -133,6 +136,11 @@ def _bool(value):
     return bool(cells.parse_bool(value))
 
 
+def _consent(value):
+    """Yes or no; a blank cell is None, so it keeps the consent on record."""
+    return None if cells.parse_text(value) == "" else cells.parse_bool(value)
+
+
 def _int(label):
     return lambda value: cells.parse_int(value, label=label)
 
@@ -164,7 +172,7 @@ def _parsers(columns) -> dict:
         "land_rai": _decimal(label("land_rai")),
         "livelihood_assets": _text,
         "joined_on": cells.parse_date,
-        "consent_given": _bool,
+        "consent_given": _consent,
         "consent_date": cells.parse_date,
         # a person: the head in the household row, or a member in the members sheet
         "national_id": cells.parse_national_id,
@@ -376,6 +384,8 @@ class _RowOutcome:
     changed: list = field(default_factory=list)
     member_changes: list = field(default_factory=list)
     demoted: list = field(default_factory=list)
+    consent: Consent | None = None  # the decision the row records, if it changes one
+    consent_kept: bool = False  # the file would give back a withdrawn or refused consent
 
 
 class ChunkInstanceLoader(CachedInstanceLoader):
@@ -398,12 +408,14 @@ class HouseholdRowsResource(resources.ModelResource):
         import_id_fields = ("code",)
         instance_loader_class = ChunkInstanceLoader
 
-    def __init__(self, *, report, members_by_key, user, overlap_writes=False):
+    def __init__(self, *, report, members_by_key, user, file_name="", overlap_writes=False):
         """`overlap_writes`: for a caller that runs import_data() chunk after chunk and then
         finish() (services.import_households): each chunk is written while the next one is
-        checked. Otherwise import_data() writes its dataset before it returns."""
+        checked. Otherwise import_data() writes its dataset before it returns. `file_name`
+        goes in the note of the consent records the import adds."""
         super().__init__()
         self.overlap_writes = overlap_writes
+        self.file_name = file_name
         columns = reading.HOUSEHOLD_COLUMNS
         self.fields.update(_cell_fields(HOUSEHOLD_KEYS, columns))
         self.import_fields = self.file_fields = list(self.fields.values())
@@ -436,7 +448,7 @@ class HouseholdRowsResource(resources.ModelResource):
         self._places: dict = {}  # (district cell, subdistrict cell) → (id, errors)
         self._outcome = None
         self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
-        self._plan_households_new = []
+        self._plan_households_new, self._plan_consents = [], []
         self.writer = ChunkWriter()
         self._pending = None  # the previous chunk's writes, made once this chunk is looked up
 
@@ -495,6 +507,12 @@ class HouseholdRowsResource(resources.ModelResource):
             household_id__in=_any_id(household_ids), left_on__isnull=True
         ):
             self.current[m.household_id].append(m)
+        self.latest_consent = dict(
+            Consent.objects.filter(household_id__in=_any_id(household_ids))
+            .order_by("household_id", "-decided_on", "-id")
+            .distinct("household_id")
+            .values_list("household_id", "decision")
+        )
         # This chunk has read what it needs: the previous chunk is written while its rows
         # are checked. Its writes touch only its own codes and IDs, which this chunk may
         # not repeat (seen_codes, seen_ids), so what was read here stays true.
@@ -530,6 +548,7 @@ class HouseholdRowsResource(resources.ModelResource):
             instance.poverty_level_at_entry = instance.poverty_level
         if instance.consent_given and instance.consent_date is None:
             instance.consent_date = outcome.before.get("consent_date") or self.today
+        self._consent_change(instance, outcome)
         head_fields, head_errors = self.heads.read(row)
         head_fields.update(is_head=True, relation=Relation.HEAD)
         errors.extend(head_errors)
@@ -562,6 +581,8 @@ class HouseholdRowsResource(resources.ModelResource):
             elif status == UPDATED:
                 self._plan_members_changed.append(member)
         self._plan_demoted.extend(outcome.demoted)
+        if outcome.consent is not None:
+            self._plan_consents.append(outcome.consent)
 
     def _record(self, row, outcome):
         report = self.report
@@ -573,6 +594,36 @@ class HouseholdRowsResource(resources.ModelResource):
             for status, _ in outcome.member_changes:
                 report.counts[f"members_{status}"] += 1
         report.processed += 1
+
+    def _consent_change(self, household, outcome):
+        """A change of consent is recorded as the case page's consent form records it: a
+        Consent record («ตามรายชื่อที่หน่วยงานส่งมา», by the importing admin). A file may
+        not give back a consent the household withdrew or refused on record: it is kept."""
+        before = bool(outcome.before.get("consent_given"))
+        if household.consent_given == before:
+            return
+        if household.consent_given and self.latest_consent.get(household.pk) in (
+            ConsentDecision.WITHDRAWN,
+            ConsentDecision.REFUSED,
+        ):
+            household.consent_given = False
+            household.consent_date = outcome.before.get("consent_date")
+            outcome.consent_kept = True
+            return
+        if household.consent_given:
+            decision, decided_on = ConsentDecision.GIVEN, household.consent_date
+        else:
+            decision, decided_on = ConsentDecision.WITHDRAWN, self.today
+            household.consent_date = None
+        note = f"นำเข้าจากไฟล์ «{self.file_name}»" if self.file_name else "นำเข้าจากไฟล์"
+        outcome.consent = Consent(
+            decision=decision,
+            decided_on=decided_on,
+            method=ConsentMethod.AGENCY_LIST,
+            note=note,
+            recorded_by_id=getattr(self.user, "pk", None),
+        )
+        outcome.consent._import_household = household  # ids are known once written
 
     # the checks a hand-entered household gets
 
@@ -655,6 +706,8 @@ class HouseholdRowsResource(resources.ModelResource):
             return
         # The former head stays in the household, as in member_save.
         head_instance = member_changes[0][1]
+        if outcome.consent is not None:
+            outcome.consent._import_given_by = head_instance
         for m in existing_members:
             if m.is_head and m.pk != head_instance.pk:
                 m.is_head = False
@@ -662,6 +715,7 @@ class HouseholdRowsResource(resources.ModelResource):
                 outcome.demoted.append(m)
         member_changed = any(s != UNCHANGED for s, _ in member_changes) or outcome.demoted
         outcome.changed, outcome.member_changes = changed, member_changes
+        kept = "ความยินยอมคงตามที่บันทึกไว้ (ถอนหรือไม่ให้ความยินยอม)" if outcome.consent_kept else ""
         if is_new:
             outcome.status = NEW
         elif changed or member_changed:
@@ -669,9 +723,10 @@ class HouseholdRowsResource(resources.ModelResource):
             note = ", ".join(_field_label(n) for n in changed)
             if member_changed:
                 note = ", ".join(filter(None, [note, "สมาชิก"]))
-            outcome.note = note
+            outcome.note = ", ".join(filter(None, [note, kept]))
         else:
             outcome.status = UNCHANGED
+            outcome.note = kept
 
     def _check_member(self, member, household, household_is_new, existing, errors):
         fields_ = member.fields
@@ -759,10 +814,11 @@ class HouseholdRowsResource(resources.ModelResource):
                 demoted=self._plan_demoted,
                 changed_members=self._plan_members_changed,
                 new_members=self._plan_members_new,
+                consents=self._plan_consents,
                 user_id=getattr(self.user, "pk", None),
             )
         self.update_instances.clear()
-        self._plan_households_new = []
+        self._plan_households_new, self._plan_consents = [], []
         self._plan_members_new, self._plan_members_changed, self._plan_demoted = [], [], []
 
     def after_import(self, dataset, result, **kwargs):
@@ -796,12 +852,14 @@ class _ChunkWrites:
     demoted: list
     changed_members: list
     new_members: list
+    consents: list  # new consent records
     user_id: int | None
     # set by prepare()
     now: datetime.datetime | None = None
     history: tuple = ()
     household_rows: NewRows | None = None
     member_rows: NewRows | None = None
+    consent_rows: NewRows | None = None
 
     @property
     def only_new(self) -> bool:
@@ -822,12 +880,19 @@ class _ChunkWrites:
                 member.updated_by_id = self.user_id
             if self.new_members:
                 self.member_rows.prepare(cursor, now)
+            for consent in self.consents:  # after the households and members they name
+                consent.household_id = consent._import_household.pk
+                consent.given_by_id = consent._import_given_by.pk
+            self.consent_rows = NewRows(Consent, self.consents)
+            if self.consents:
+                self.consent_rows.prepare(cursor, now)
 
     def copy_new(self, cursor) -> None:
         """The new households and members: all a first import of a file has, and all that
         can run in ChunkWriter's thread (it needs no ORM)."""
         self.household_rows.copy(cursor, self.history)
         self.member_rows.copy(cursor, self.history)
+        self.consent_rows.copy(cursor, self.history)
 
     def write(self) -> None:
         """Every write, in this thread (the updates go through the ORM)."""
@@ -853,6 +918,7 @@ class _ChunkWrites:
             )
         with connection.wrap_database_errors, connection.cursor() as cursor:
             self.member_rows.copy(cursor, self.history)
+            self.consent_rows.copy(cursor, self.history)
 
 
 def _remembered(clean, known: dict):

@@ -48,14 +48,20 @@ CHUNK_SIZE = 2000
 _SHEET_NAME = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 
 
-def import_households(households_table, members_table=None, *, user, write, progress=None):
+def import_households(
+    households_table, members_table=None, *, user, write, progress=None, file_name=""
+):
     """Check every row of the households table (and members table), chunk by chunk,
     through HouseholdRowsResource; when `write`, also write them (the caller holds the
     transaction). Returns the report; nothing is written once any row has an error."""
     report = ImportReport()
     members_by_key = read_members(members_table, report) if members_table else {}
     resource = HouseholdRowsResource(
-        report=report, members_by_key=members_by_key, user=user, overlap_writes=True
+        report=report,
+        members_by_key=members_by_key,
+        user=user,
+        file_name=file_name,
+        overlap_writes=True,
     )
     keys = list(households_table.mapping)
     rows = households_table.rows()
@@ -161,11 +167,18 @@ def run_households(job: ImportJob, *, write: bool, progress=None) -> ImportRepor
     households, members = _tables(job)
     user = job.created_by
     if not write:
-        return import_households(households, members, user=user, write=False, progress=progress)
+        return import_households(
+            households, members, user=user, write=False, progress=progress, file_name=job.file_name
+        )
     try:
         with transaction.atomic(), _audited_writes(user, job.pk):
             report = import_households(
-                households, members, user=user, write=True, progress=progress
+                households,
+                members,
+                user=user,
+                write=True,
+                progress=progress,
+                file_name=job.file_name,
             )
             if not report.ok:
                 raise ImportFailed(
