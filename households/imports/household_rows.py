@@ -494,18 +494,22 @@ class HouseholdRowsResource(resources.ModelResource):
             h.code: h for h in Household.objects.filter(code__in=_any(codes))
         }
         # Members as instances (they may be updated), without their households' instances:
-        # the code is all an error message needs.
-        self.by_id = {
-            m.national_id: m
-            for m in Member.objects.filter(national_id__in=_any(national_ids)).annotate(
-                household_code=F("household__code")
-            )
-        }
-        self.current = defaultdict(list)
+        # the code is all an error message needs. A member is one instance, whether the
+        # file names them (by_id) or they are in a household of the file (current): a
+        # change of one is a change of the other (a former head listed as a member).
+        listed = Member.objects.filter(national_id__in=_any(national_ids)).annotate(
+            household_code=F("household__code")
+        )
+        self.by_id = {m.national_id: m for m in listed}
         household_ids = [h.pk for h in self.existing_households.values()]
+        self.current = defaultdict(list)
+        in_chunk = set(household_ids)
+        for m in self.by_id.values():
+            if m.household_id in in_chunk and m.left_on is None:
+                self.current[m.household_id].append(m)
         for m in Member.objects.filter(
             household_id__in=_any_id(household_ids), left_on__isnull=True
-        ):
+        ).exclude(national_id__in=_any(national_ids)):
             self.current[m.household_id].append(m)
         self.latest_consent = dict(
             Consent.objects.filter(household_id__in=_any_id(household_ids))
@@ -708,11 +712,14 @@ class HouseholdRowsResource(resources.ModelResource):
         head_instance = member_changes[0][1]
         if outcome.consent is not None:
             outcome.consent._import_given_by = head_instance
+        listed = {id(instance): status for status, instance in member_changes}
         for m in existing_members:
             if m.is_head and m.pk != head_instance.pk:
                 m.is_head = False
-                m.relation = Relation.RELATIVE
-                outcome.demoted.append(m)
+                if m.relation == Relation.HEAD:  # not given another by the file
+                    m.relation = Relation.RELATIVE
+                if listed.get(id(m)) != UPDATED:  # an updated member is written whole
+                    outcome.demoted.append(m)
         member_changed = any(s != UNCHANGED for s, _ in member_changes) or outcome.demoted
         outcome.changed, outcome.member_changes = changed, member_changes
         kept = "ความยินยอมคงตามที่บันทึกไว้ (ถอนหรือไม่ให้ความยินยอม)" if outcome.consent_kept else ""

@@ -213,3 +213,33 @@ def test_large_file_runs_as_a_task_with_progress(admin_user, settings):
     assert job.status == ImportStatus.APPLIED
     assert job.processed_rows == 3
     assert Household.objects.count() == 3
+
+
+def test_a_former_head_listed_among_the_members_steps_down(admin_user):
+    """The office's new list names the wife as head and the former head as her husband."""
+    services.import_apply(job=_preview(admin_user, households_file(1)))
+    former = household_row(1)
+    new_head = f.national_id_for(778)
+    rows = [household_row(1, name="นางสมหญิง ใจดี", nid=new_head, sex="หญิง")]
+    members = [member_row(1, 1, name=former[1], nid=former[2], sex="ชาย", relation="คู่สมรส")]
+    data = xlsx({"ครัวเรือน": [HOUSEHOLD_HEADER, *rows], "สมาชิก": [MEMBER_HEADER, *members]})
+    job = services.import_apply(job=_preview(admin_user, data))
+    assert job.status == ImportStatus.APPLIED, job.message
+    household = Household.objects.get(code="KK00001")
+    assert household.members.get(is_head=True).national_id == new_head
+    stepped_down = household.members.get(national_id=former[2])
+    assert stepped_down.relation == "spouse"
+    assert household.members.count() == 2
+
+
+def test_a_member_already_in_the_household_becomes_its_head(admin_user):
+    services.import_apply(job=_preview(admin_user, households_file(1, members=1)))
+    daughter = member_row(1, 1)
+    rows = [household_row(1, name=daughter[1], nid=daughter[2], sex="หญิง")]
+    job = services.import_apply(job=_preview(admin_user, households_file(rows=rows)))
+    assert job.status == ImportStatus.APPLIED, job.message
+    household = Household.objects.get(code="KK00001")
+    assert household.members.get(is_head=True).national_id == daughter[2]
+    former = household.members.get(national_id=household_row(1)[2])
+    assert former.relation == "relative"
+    assert household.members.count() == 2
