@@ -42,6 +42,7 @@ from households.imports.services import (
     ImportReport,
     RowIssue,
     _audited_writes,
+    write_refused,
 )
 from households.models import Household, ImportJob, ImportKind, Status
 from officials.models import Official, Pairing
@@ -120,9 +121,7 @@ def run_people(job: ImportJob, *, write: bool, progress=None) -> ImportReport:
                         f"นำเข้าไม่สำเร็จ พบข้อผิดพลาด {len(report.errors):,} รายการ จึงไม่ได้บันทึกข้อมูลใด ๆ"
                     )
         except (IntegrityError, DatabaseError) as error:
-            raise ImportFailed(
-                f"นำเข้าไม่สำเร็จ ข้อมูลขัดกับที่มีอยู่ในระบบ จึงไม่ได้บันทึกข้อมูลใด ๆ ({error})"
-            ) from error
+            raise write_refused(error) from error
     if progress is not None:
         progress(report.processed)
     return report

@@ -1,5 +1,6 @@
 """What an import found: every row's status, the Thai row/column errors and the counts."""
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,6 +15,16 @@ STATUS_LABELS = {
 
 class ImportFailed(Exception):
     """The file could not be applied; the message is Thai and safe to show."""
+
+
+def write_refused(error) -> ImportFailed:
+    """The database refused a write that the checks allowed: someone wrote a clashing
+    record meanwhile. The message names no value (the re-check lists the rows); the
+    database's own words go to the log, where national IDs are masked."""
+    logging.getLogger("kuseaw.imports").warning("import write refused: %s", error)
+    return ImportFailed(
+        "นำเข้าไม่สำเร็จ ข้อมูลขัดกับที่มีอยู่ในระบบ (มีการบันทึกข้อมูลเดียวกันระหว่างนำเข้า) จึงไม่ได้บันทึกข้อมูลใด ๆ"
+    )
 
 
 @dataclass

@@ -41,6 +41,7 @@ from households.imports.report import (  # noqa: F401 (the import's vocabulary, 
     ImportFailed,
     ImportReport,
     RowIssue,
+    write_refused,
 )
 from households.models import ImportJob, ImportKind, ImportStatus
 
@@ -185,10 +186,8 @@ def run_households(job: ImportJob, *, write: bool, progress=None) -> ImportRepor
                     f"นำเข้าไม่สำเร็จ พบข้อผิดพลาด {len(report.errors):,} รายการ จึงไม่ได้บันทึกข้อมูลใด ๆ"
                 )
     except (IntegrityError, DatabaseError) as error:
-        # Someone wrote a clashing record between our check and our insert.
-        raise ImportFailed(
-            f"นำเข้าไม่สำเร็จ ข้อมูลขัดกับที่มีอยู่ในระบบ จึงไม่ได้บันทึกข้อมูลใด ๆ ({error})"
-        ) from error
+        # Someone wrote a clashing record between our check and our write.
+        raise write_refused(error) from error
     return report
 
 

@@ -87,6 +87,7 @@ def test_a_write_that_fails_in_the_background_fails_the_whole_file(
     with pytest.raises(services.ImportFailed, match="ข้อมูลขัดกับที่มีอยู่ในระบบ") as failed:
         services.import_apply(job=job)
     assert isinstance(failed.value.__cause__, IntegrityError)  # the copy's own error
+    assert taken not in str(failed.value) and "duplicate" not in str(failed.value)  # Thai only
     assert not Household.objects.filter(code__startswith="KK").exists()
     assert not Member.objects.filter(national_id=taken).exists()  # rolled back with the rest
     job.refresh_from_db()
