@@ -306,6 +306,16 @@ _TITLES = {
 }
 
 
+# The sex a Thai title states: what a list without a sex column still tells.
+SEX_BY_TITLE = {
+    "นาย": Sex.MALE,
+    "เด็กชาย": Sex.MALE,
+    "นาง": Sex.FEMALE,
+    "นางสาว": Sex.FEMALE,
+    "เด็กหญิง": Sex.FEMALE,
+}
+
+
 def split_title(text: str) -> tuple[str, str]:
     """(title, rest) of a name: «น.ส. สมศรี» → («นางสาว», «สมศรี»); no title → ("", text)."""
     for written, title in _TITLES.items():

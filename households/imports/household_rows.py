@@ -780,6 +780,8 @@ class HouseholdRowsResource(resources.ModelResource):
             before = {n: getattr(target, n) for n in MEMBER_FIELDS}
         for name, value in fields_.items():
             setattr(instance, name, value)
+        if not instance.sex:  # no sex column, or a blank cell: the title may say
+            instance.sex = cells.SEX_BY_TITLE.get(instance.title, "")
         if errors:
             return None
         if not self.member_ok(instance):

@@ -82,7 +82,11 @@ def _person_columns() -> list[Column]:
     return [
         Column("national_id", "เลขประจำตัวประชาชน", _NATIONAL_ID_ALIASES, help=_NATIONAL_ID_HELP),
         Column("birth_date", "วันเกิด", ("วันเดือนปีเกิด", "วัน/เดือน/ปีเกิด"), help=_DATE_HELP),
-        Column("sex", "เพศ", help="ชาย หรือ หญิง"),
+        Column(
+            "sex",
+            "เพศ",
+            help="ชาย หรือ หญิง (เว้นว่างได้เมื่อคำนำหน้าบอกเพศ: นาย นาง นางสาว เด็กชาย เด็กหญิง)",
+        ),
     ]
 
 

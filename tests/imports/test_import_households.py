@@ -243,3 +243,21 @@ def test_a_member_already_in_the_household_becomes_its_head(admin_user):
     former = household.members.get(national_id=household_row(1)[2])
     assert former.relation == "relative"
     assert household.members.count() == 2
+
+
+def test_a_list_without_a_sex_column_takes_it_from_the_title(admin_user):
+    """District lists often have no «เพศ» column: นาย, นาง, นางสาว, เด็กชาย and เด็กหญิง say it."""
+    header = [h for h in HOUSEHOLD_HEADER if h != "เพศ"]
+    names = ["นางสมศรี ใจดี", "นายสมชาย ใจดี", "น.ส.สมใจ ใจดี", "สมหมาย ใจดี"]
+    rows = []
+    for n, name in enumerate(names, start=1):
+        row = dict(zip(HOUSEHOLD_HEADER, household_row(n, name=name), strict=True))
+        rows.append([row[h] for h in header])
+    job = _preview(admin_user, xlsx({"ครัวเรือน": [header, *rows]}))
+    assert [r[1] for r in job.row_results] == ["new", "new", "new", "error"]
+    assert [(e["row"], e["column"]) for e in job.row_errors] == [(5, "เพศ")]  # no title
+
+    job = _preview(admin_user, xlsx({"ครัวเรือน": [header, *rows[:3]]}))
+    services.import_apply(job=job)
+    heads = Member.objects.filter(is_head=True).order_by("household__code")
+    assert [m.sex for m in heads] == ["f", "m", "f"]
