@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from agencies.models import Agency, District, Subdistrict
 from kuseaw.admin_dates import BEDateAdminMixin
+from kuseaw.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(Agency)
@@ -13,18 +14,9 @@ class AgencyAdmin(BEDateAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "name_th", "short_name_th", "name_en"]
 
 
-class ReferenceDataAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
     """Districts and subdistricts follow the DOPA fixtures: `load_reference_data` would undo
     any edit made here, so the admin shows them read-only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(District)

@@ -17,6 +17,7 @@ from households.models import (
 )
 from kuseaw.admin_autocomplete import SafeAutocompleteAdminMixin
 from kuseaw.admin_dates import BEDateAdminMixin
+from kuseaw.admin_readonly import ReadOnlyAdminMixin
 from kuseaw.national_id import mask_national_id
 from kuseaw.thaidate import format_be
 from officials.models import Pairing
@@ -335,7 +336,7 @@ class AdminRoleOnlyMixin:
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
+class AccessLogAdmin(AdminRoleOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only for everyone: the log is appended to by households.audit.log_access alone
     (and a database trigger refuses updates and deletes)."""
 
@@ -349,22 +350,13 @@ class AccessLogAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
     actions = None
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="เมื่อ", ordering="at")
     def at_be(self, obj):
         return format_be(obj.at, "short_time")
 
 
 @admin.register(Consent)
-class ConsentAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
+class ConsentAdmin(AdminRoleOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Consent is recorded on the case page; records are never edited, a change of mind is
     a new record."""
 
@@ -376,15 +368,6 @@ class ConsentAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
     fields += ["recorded_by", "recorded_at"]
     readonly_fields = fields
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="วันที่", ordering="decided_on")
     def decided_on_be(self, obj):
