@@ -57,7 +57,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-from households.demo import DEFAULT_HOUSEHOLDS, DEFAULT_OFFICIALS, demo_data_seed  # noqa: E402
+from households.demo.builder import DEFAULT_HOUSEHOLDS, DEFAULT_OFFICIALS, demo_data_seed  # noqa: E402
 from households.models import Household, Visit  # noqa: E402
 from officials.models import Official  # noqa: E402
 

@@ -34,7 +34,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import reset_queries  # noqa: E402
 
 from households.models import Household  # noqa: E402
-from households.pairing import pairing_suggest  # noqa: E402
+from households.pairing.services import pairing_suggest  # noqa: E402
 from officials.models import Official  # noqa: E402
 
 

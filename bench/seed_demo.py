@@ -29,7 +29,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from households.demo import DEFAULT_HOUSEHOLDS, demo_data_delete, demo_data_seed  # noqa: E402
+from households.demo.builder import DEFAULT_HOUSEHOLDS, demo_data_delete, demo_data_seed  # noqa: E402
 
 
 def timed(function, **kwargs) -> tuple[float, object]:

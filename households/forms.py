@@ -141,7 +141,7 @@ class AidUpdateForm(CaseFileForm):
 
 class HouseholdForm(CaseFileForm):
     """The household's profile. Consent is not here: it is recorded on its own page, with
-    how and by whom it was given (households.privacy.consent_record)."""
+    how and by whom it was given (households.privacy.services.consent_record)."""
 
     class Meta:
         model = Household

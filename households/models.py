@@ -175,7 +175,7 @@ class Household(models.Model):
     joined_on = models.DateField("วันที่เข้าโครงการ", default=timezone.localdate)
     consent_given = models.BooleanField("ยินยอมให้ใช้ข้อมูล", default=False)
     consent_date = models.DateField("วันที่ให้ความยินยอม", null=True, blank=True)
-    # Set when personal data was removed (households.privacy.household_anonymise).
+    # Set when personal data was removed (households.privacy.services.household_anonymise).
     anonymised_at = models.DateTimeField("ปกปิดข้อมูลส่วนบุคคลเมื่อ", null=True, editable=False)
     created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)

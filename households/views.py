@@ -19,7 +19,7 @@ from households.forms import (
     VisitForm,
 )
 from households.models import AccessAction, Member, Status
-from households.pairing import may_manage_pairings, pairable_households
+from households.pairing.services import may_manage_pairings, pairable_households
 from officials.models import Official
 from officials.roles import Role, role_of
 

@@ -79,6 +79,11 @@ INSTALLED_APPS = [
     "agencies",
     "officials",
     "households",
+    "households.pairing",
+    "households.dashboards",
+    "households.imports",
+    "households.privacy",
+    "households.demo",
 ]
 
 # History triggers fire once per statement, reading its rows from transition tables: an
@@ -119,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kuseaw.context_processors.navigation",
+                "officials.context_processors.navigation",
             ],
             "builtins": ["kuseaw.templatetags.thai"],
         },
@@ -152,16 +157,16 @@ if env_str("KUSEAW_TEST_DATABASE"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's validators with Thai messages (kuseaw/passwords.py). They run wherever a password
-# is chosen: the password-change page, the admin, createsuperuser.
+# Django's validators with Thai messages (kuseaw/accounts/passwords.py). They run wherever a
+# password is chosen: the password-change page, the admin, createsuperuser.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "kuseaw.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "kuseaw.accounts.passwords.UserAttributeSimilarityValidator"},
     {
-        "NAME": "kuseaw.passwords.MinimumLengthValidator",
+        "NAME": "kuseaw.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("KUSEAW_PASSWORD_MIN_LENGTH", 10)},
     },
-    {"NAME": "kuseaw.passwords.CommonPasswordValidator"},
-    {"NAME": "kuseaw.passwords.NumericPasswordValidator"},
+    {"NAME": "kuseaw.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "kuseaw.accounts.passwords.NumericPasswordValidator"},
 ]
 # django-axes checks every login (the app's, the admin's) before Django's own backend.
 AUTHENTICATION_BACKENDS = [

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from households.demo import DEMO_PASSWORD, demo_data_seed
+from households.demo.builder import DEMO_PASSWORD, demo_data_seed
 from households.models import Household
 
 try:

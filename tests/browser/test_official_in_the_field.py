@@ -328,7 +328,7 @@ def test_phone_screenshots(page, day, screenshots):
 
 def test_demo_official_logs_in_with_the_demo_password_and_logs_a_visit(page, transactional_db):
     """The README's demo login, on (small) seed_demo data."""
-    from households.demo import demo_data_seed
+    from households.demo.builder import demo_data_seed
 
     demo_data_seed(households=30, officials=10, seed=3)
     today = timezone.localdate()

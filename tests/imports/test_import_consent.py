@@ -19,7 +19,7 @@ from households.models import (
     Household,
     ImportStatus,
 )
-from households.privacy import consent_record
+from households.privacy.services import consent_record
 from tests.imports.conftest import HOUSEHOLD_HEADER, household_row, xlsx
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.urls import reverse
 
-from households import privacy
 from households.audit import log_access
 from households.models import (
     AccessAction,
@@ -32,6 +31,7 @@ from households.models import (
     Status,
     Visit,
 )
+from households.privacy import services as privacy
 from kuseaw.thaidate import format_be
 from officials.models import EndReason
 from tests import factories as f

@@ -1,0 +1,1 @@
+"""Demo data: a fictitious programme on the real districts, subdistricts and agencies."""
