@@ -50,6 +50,14 @@ def _show(model, name, value) -> str:
         return "ใช่" if value else "ไม่ใช่"
     if isinstance(model_field, models.DecimalField):
         return f"{Decimal(str(value)):,.2f}"
+    # A moment (DateTimeField is a DateField too) is stored in the diff as ISO text with its
+    # offset, in the database session's zone (UTC): shown in Bangkok time, never cut to the
+    # date in UTC (which is the day before from 00:00 to 07:00 in Bangkok).
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+        try:
+            return format_be(dt.datetime.fromisoformat(value), "short_time")
+        except ValueError:
+            return value
     if isinstance(model_field, models.DateField) and isinstance(value, str):
         try:
             return format_be(dt.date.fromisoformat(value[:10]))

@@ -48,6 +48,17 @@ def test_bulk_writes_are_recorded_too(db):
     assert "แก้ไขครัวเรือน" in whats
 
 
+def test_a_moment_in_the_history_is_shown_on_its_bangkok_day_and_time(db):
+    # 23:30 UTC on 2 Dec is 06:30 on 3 Dec in Bangkok: the diff holds the moment as ISO text
+    # in UTC, which must not be cut to its UTC date (a day early from 00:00 to 07:00 here).
+    household = f.HouseholdFactory()
+    moment = dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC)
+    Household.objects.filter(pk=household.pk).update(anonymised_at=moment)
+
+    change = next(e for e in household_history(household) if e.what == "แก้ไขครัวเรือน")
+    assert change.changes == [("ปกปิดข้อมูลส่วนบุคคลเมื่อ", "–", "3 ธ.ค. 2569 06:30 น.")]
+
+
 def test_national_ids_in_the_history_are_masked(official_a):
     household = f.PairingFactory(official=official_a).household
     member = f.MemberFactory(household=household, national_id=f.national_id_for(7))
