@@ -44,6 +44,7 @@ from django.db import connection, connections, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from households.imports import reading, services  # noqa: E402
+from households.imports.columns import HOUSEHOLD_COLUMNS  # noqa: E402
 from households.models import ImportKind  # noqa: E402
 from kuseaw.national_id import check_digit  # noqa: E402
 
@@ -116,7 +117,7 @@ def parse_only(data: bytes) -> int:
     table = reading.read_table(
         io.BytesIO(data),
         filename="bench.xlsx",
-        columns=reading.HOUSEHOLD_COLUMNS,
+        columns=HOUSEHOLD_COLUMNS,
         max_bytes=settings.KUSEAW_IMPORT_MAX_BYTES,
     )
     return sum(1 for _ in table.rows())

@@ -1,8 +1,9 @@
 """What a user may do with one household: the lookups every household view goes through.
 
-Seeing is decided by Household.objects.visible_to; changing by editable_by. Anything
-outside a user's scope, or a write they may not make, answers 404 — the same answer as
-a household that does not exist, so ids cannot be probed.
+Built on the querysets that decide scope: seeing is Household.objects.visible_to, changing
+editable_by, pairing pairable_by (with Official.objects.manageable_by). Anything outside a
+user's scope, or a write they may not make, answers 404 — the same answer as a household
+that does not exist, so ids cannot be probed.
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from households.models import Household
-from officials.models import Pairing
-from officials.roles import Role, role_of
+from officials.roles import Role, is_admin, role_of
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,11 @@ class HouseholdPermissions:
 
 
 def permissions_for(user, household: Household) -> HouseholdPermissions:
-    role = role_of(user)
-    if role == Role.ADMIN:
+    """What the user may do with a household they can see. Admins change every household
+    (but log no visit: they are nobody's buddy); an official changes those that
+    Household.objects.editable_by gives them, their households now; coordinators and
+    district staff read the history; everyone else only reads."""
+    if is_admin(user):
         return HouseholdPermissions(
             edit_profile=True,
             record_aid=True,
@@ -47,7 +50,7 @@ def permissions_for(user, household: Household) -> HouseholdPermissions:
             see_national_ids=True,
             anonymise=True,
         )
-    if role == Role.OFFICIAL and is_current_buddy(user, household):
+    if may_edit(user, household):
         return HouseholdPermissions(
             edit_profile=True,
             log_visit=True,
@@ -55,22 +58,26 @@ def permissions_for(user, household: Household) -> HouseholdPermissions:
             record_consent=True,
             view_history=True,
         )
-    if role in (Role.COORDINATOR, Role.DISTRICT):
+    if role_of(user) in (Role.COORDINATOR, Role.DISTRICT):
         return HouseholdPermissions(view_history=True)
     return HouseholdPermissions()
 
 
+def may_edit(user, household: Household) -> bool:
+    """Household.objects.editable_by(user) holds this household (no query for a user who
+    may change none)."""
+    return Household.objects.editable_by(user).filter(pk=household.pk).exists()
+
+
 def may_manage_personal_data(user) -> bool:
     """Export everything held about a person, anonymise households, read the access log."""
-    return role_of(user) == Role.ADMIN
+    return is_admin(user)
 
 
-def is_current_buddy(user, household: Household) -> bool:
-    """The user is an active official paired to this household now."""
-    official = getattr(user, "official", None)
-    if official is None or not official.is_active:
-        return False
-    return Pairing.objects.open().filter(official=official, household=household).exists()
+def may_manage_pairings(user) -> bool:
+    """Open the pairing pages: admins, district staff and agency coordinators. Which
+    households and officials: Household.objects.pairable_by, Official.objects.manageable_by."""
+    return is_admin(user) or role_of(user) in (Role.DISTRICT, Role.COORDINATOR)
 
 
 def get_household_for_user(user, pk, *, queryset=None) -> Household:

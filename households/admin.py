@@ -1,11 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from import_export.admin import ImportExportMixin
 
 from households.audit import log_access
-from households.imports.resources import HouseholdResource, MemberResource
 from households.models import (
     AccessAction,
     AccessLog,
@@ -21,49 +17,7 @@ from kuseaw.admin_readonly import ReadOnlyAdminMixin
 from kuseaw.national_id import mask_national_id
 from kuseaw.thaidate import format_be
 from officials.models import Pairing
-from officials.roles import Role, role_of
-
-
-class KuseawImportExportMixin(ImportExportMixin):
-    """django-import-export's import/export buttons with the project's rules.
-
-    Import is for admins only; the whole file is one transaction that is rolled back on any
-    row error, validation errors included (the library would otherwise commit the valid
-    rows and skip the invalid ones on confirm); national IDs are exported in full only to
-    admins. The temp storage, the transaction and the skipped LogEntries are set in
-    settings (IMPORT_EXPORT_*).
-    """
-
-    def has_import_permission(self, request):
-        return role_of(request.user) == Role.ADMIN and super().has_import_permission(request)
-
-    def get_resource_kwargs(self, request, *args, **kwargs):
-        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
-        kwargs["for_admin"] = role_of(request.user) == Role.ADMIN
-        return kwargs
-
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        kwargs["use_transactions"] = True
-        return kwargs
-
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        data = super().get_export_data(file_format, request, queryset, **kwargs)
-        name = self.model._meta.verbose_name_plural
-        description = f"{name} (.{file_format.get_extension()}) จากหน้าผู้ดูแลระบบ"
-        log_access(request, AccessAction.LIST_EXPORTED, description=description)
-        return data
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                "นำเข้าไม่สำเร็จ: มีแถวที่ไม่ถูกต้อง จึงไม่ได้บันทึกข้อมูลใดเลย กรุณาแก้ไขไฟล์แล้วนำเข้าใหม่",
-            )
-            opts = self.model._meta
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
-        return super().process_result(result, request)
+from officials.roles import is_admin
 
 
 class LogOpenedCaseMixin:
@@ -123,12 +77,10 @@ class PairingInline(BEDateAdminMixin, admin.TabularInline):
 @admin.register(Household)
 class HouseholdAdmin(
     LogOpenedCaseMixin,
-    KuseawImportExportMixin,
     SafeAutocompleteAdminMixin,
     BEDateAdminMixin,
     admin.ModelAdmin,
 ):
-    resource_classes = [HouseholdResource]
     list_display = [
         "code",
         "head_name",
@@ -228,12 +180,10 @@ class HouseholdAdmin(
 @admin.register(Member)
 class MemberAdmin(
     LogOpenedCaseMixin,
-    KuseawImportExportMixin,
     SafeAutocompleteAdminMixin,
     BEDateAdminMixin,
     admin.ModelAdmin,
 ):
-    resource_classes = [MemberResource]
     list_display = [
         "full_name",
         "household",
@@ -329,10 +279,10 @@ class AdminRoleOnlyMixin:
     """Visible to the administrator role only, whatever model permissions a staff user holds."""
 
     def has_module_permission(self, request):
-        return role_of(request.user) == Role.ADMIN
+        return is_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return role_of(request.user) == Role.ADMIN
+        return is_admin(request.user)
 
 
 @admin.register(AccessLog)

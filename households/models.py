@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import pghistory
@@ -6,13 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from agencies.models import Agency, Need, Subdistrict
 from kuseaw.national_id import validate_national_id
 from officials.models import Official, Pairing
-from officials.roles import Role, role_of
+from officials.roles import Role, is_admin, role_of
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -43,6 +46,52 @@ class Cause(models.TextChoices):
 NEED_DIMENSIONS = [(f"need_{need.value}", need.label) for need in Need]
 
 
+# -- the programme's measures: each written once, for the case page, lists and dashboards --
+def visit_overdue_cutoff(today: dt.date | None = None) -> dt.date:
+    """A household not visited on or after this day is overdue for a visit: no visit in the
+    last KUSEAW_VISIT_OVERDUE_DAYS days."""
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=settings.KUSEAW_VISIT_OVERDUE_DAYS)
+
+
+def no_recent_visit(today=None, *, household: str = "id", last_visit: str | None = None) -> Q:
+    """No visit on or after visit_overdue_cutoff(today). Given `last_visit` (the annotation of
+    with_visit_dates: the case page, an official's list), that day is compared; else `household`
+    (the household id's field: "household_id" on pairings) is tested against the ids visited
+    since, an uncorrelated subquery hashed once, for dashboards counting thousands of them."""
+    cutoff = visit_overdue_cutoff(today)
+    if last_visit is not None:
+        return Q(**{f"{last_visit}__isnull": True}) | Q(**{f"{last_visit}__lt": cutoff})
+    visited = Visit.objects.filter(visited_on__gte=cutoff).order_by().values("household_id")
+    return ~Q(**{f"{household}__in": visited})
+
+
+def paired_ids():
+    """Ids of households with a buddy now (an uncorrelated subquery: hashed once)."""
+    return Pairing.objects.open().order_by().values("household_id")
+
+
+def overdue_q(today=None, *, of_open_pairings: bool = False) -> Q:
+    """Overdue for a visit (the dashboards): in the programme, with a buddy now, and
+    no_recent_visit(today); a household waiting for a buddy is waiting, not overdue. On
+    households, or with of_open_pairings on Pairing.objects.open() (each row is a buddy)."""
+    if of_open_pairings:
+        return Q(household__status=Status.ACTIVE) & no_recent_visit(today, household="household_id")
+    return Q(status=Status.ACTIVE) & Q(id__in=paired_ids()) & no_recent_visit(today)
+
+
+def income_threshold() -> int:
+    """The จปฐ. line: annual income per person, in baht (KUSEAW_JPT_INCOME_THRESHOLD)."""
+    return settings.KUSEAW_JPT_INCOME_THRESHOLD
+
+
+def reaches_income_threshold(members, income) -> Q:
+    """Annual `income` per current member (`members`; both expressions) at or above the line,
+    tested as income ≥ threshold × members: no division, no rounding; with no current member
+    there is no income per person, and the line is not reached."""
+    return Q(GreaterThan(members, 0), GreaterThanOrEqual(income, members * income_threshold()))
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The households this user may see: the one place that decides it.
@@ -52,7 +101,7 @@ class HouseholdQuerySet(models.QuerySet):
         district; provincial staff and admins: all. Anyone else: none.
         """
         role = role_of(user)
-        if role in (Role.PROVINCE, Role.ADMIN):
+        if is_admin(user) or role == Role.PROVINCE:
             return self.all()
         if role == Role.DISTRICT:
             profile = getattr(user, "staff_profile", None)
@@ -63,39 +112,90 @@ class HouseholdQuerySet(models.QuerySet):
             profile = getattr(user, "staff_profile", None)
             if profile is None or profile.agency_id is None:
                 return self.none()
-            return self.filter(
-                id__in=models.Subquery(
-                    Pairing.objects.filter(official__agency_id=profile.agency_id).values(
-                        "household_id"
-                    )
-                )
-            )
+            agency = Pairing.objects.filter(official__agency_id=profile.agency_id)
+            return self.filter(id__in=models.Subquery(agency.values("household_id")))
         if role == Role.OFFICIAL:
             official = getattr(user, "official", None)
             if official is None:
                 return self.none()
-            return self.filter(
-                id__in=models.Subquery(
-                    Pairing.objects.filter(official=official).values("household_id")
-                )
-            )
+            ever = Pairing.objects.filter(official=official)
+            return self.filter(id__in=models.Subquery(ever.values("household_id")))
         return self.none()
 
+    def looked_after_by(self, user):
+        """The households paired to the user's Official record now (none without one): an
+        official's own list and dashboard. A subset of what they may see."""
+        official = getattr(user, "official", None)
+        if official is None:
+            return self.none()
+        now = Pairing.objects.open().filter(official=official)
+        return self.filter(id__in=now.values("household_id"))
+
     def editable_by(self, user):
-        """The households this user may change: admins all; an official only those paired now."""
-        role = role_of(user)
-        if role == Role.ADMIN:
+        """The households this user may change: the one place that decides it.
+
+        Admins: all; an official still at work (Official.is_active): those paired to them
+        now. Anyone else, a former buddy too: none (they keep reading through visible_to).
+        """
+        if is_admin(user):
             return self.all()
-        if role == Role.OFFICIAL:
-            official = getattr(user, "official", None)
-            if official is None:
-                return self.none()
-            return self.filter(
-                id__in=models.Subquery(
-                    Pairing.objects.open().filter(official=official).values("household_id")
-                )
+        official = getattr(user, "official", None) if role_of(user) == Role.OFFICIAL else None
+        if official is None or not official.is_active:
+            return self.none()
+        return self.looked_after_by(user)
+
+    def pairable_by(self, user):
+        """The households this user may pair or reassign (the pairing pages' scope).
+
+        Admins: all; district staff: their district; agency coordinators: every household
+        waiting for a buddy (to find one for their officials) and those their officials look
+        after now; officials and provincial viewers: none.
+        """
+        if is_admin(user):
+            return self.all()
+        role = role_of(user)
+        profile = getattr(user, "staff_profile", None)
+        if role == Role.DISTRICT and profile is not None and profile.district_id:
+            return self.filter(subdistrict__district_id=profile.district_id)
+        if role == Role.COORDINATOR and profile is not None and profile.agency_id:
+            own = Pairing.objects.open().filter(
+                household=OuterRef("pk"), official__agency_id=profile.agency_id
             )
+            return self.with_is_paired().filter(Q(is_paired=False) | models.Exists(own))
         return self.none()
+
+    def overdue(self, today=None):
+        """Households overdue for a visit, as the dashboards count them (overdue_q)."""
+        return self.filter(overdue_q(today))
+
+    def reaching_income_threshold(self):
+        """Households whose annual income per current member reaches the จปฐ. line
+        (reaches_income_threshold), from one grouped pass over the current members."""
+        income = F("household__annual_income")
+        members = Member.objects.current().order_by().values("household_id", income.name)
+        reached = members.annotate(members=Count("*")).filter(
+            reaches_income_threshold(F("members"), income)
+        )
+        return self.filter(id__in=reached.values("household_id"))
+
+    def with_income_threshold(self):
+        """Annotate `reaches_income_threshold` (reaches_income_threshold) for a few households."""
+        members = Member.objects.current().filter(household=OuterRef("pk")).order_by()
+        count = members.values("household").annotate(n=Count("*")).values("n")
+        reaches = reaches_income_threshold(F("current_members"), F("annual_income"))
+        return self.alias(current_members=Coalesce(models.Subquery(count), 0)).annotate(
+            reaches_income_threshold=models.ExpressionWrapper(reaches, models.BooleanField())
+        )
+
+    def with_visit_dates(self, today=None):
+        """Annotate `last_visit`, `next_follow_up` (set at the latest visit) and
+        `visit_overdue` (no_recent_visit(today)), for a page of a few households."""
+        latest = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on", "-id")
+        overdue = no_recent_visit(today, last_visit="last_visit")
+        return self.annotate(
+            last_visit=models.Max("visits__visited_on"),
+            next_follow_up=models.Subquery(latest.values("next_follow_up")[:1]),
+        ).annotate(visit_overdue=models.ExpressionWrapper(overdue, models.BooleanField()))
 
     def with_is_paired(self):
         """Annotate `is_paired`: the household has a buddy now."""

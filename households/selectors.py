@@ -3,33 +3,35 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from households.access import permissions_for
 from households.history import household_history
-from households.models import AidRecord, Household, Member, Visit
+from households.models import AidRecord, Household, Member, Visit, income_threshold
 from officials.models import Pairing
 
 
 @dataclass(frozen=True)
 class FollowUp:
-    """Where a household stands on visits: shown on the official's list and the case page."""
+    """Where a household stands on visits: shown on the official's list and the case page.
+
+    From Household.objects.with_visit_dates(today): `visit_overdue` is no visit yet, or
+    none in KUSEAW_VISIT_OVERDUE_DAYS (households.models.no_recent_visit).
+    """
 
     last_visit: dt.date | None
     next_follow_up: dt.date | None
     today: dt.date
+    visit_overdue: bool
+
+    @classmethod
+    def of(cls, household: Household, today: dt.date) -> "FollowUp":
+        """From a household annotated by with_visit_dates(today)."""
+        return cls(household.last_visit, household.next_follow_up, today, household.visit_overdue)
 
     @property
     def days_since_visit(self) -> int | None:
         return None if self.last_visit is None else (self.today - self.last_visit).days
-
-    @property
-    def visit_overdue(self) -> bool:
-        """No visit yet, or none in KUSEAW_VISIT_OVERDUE_DAYS."""
-        days = self.days_since_visit
-        return days is None or days > settings.KUSEAW_VISIT_OVERDUE_DAYS
 
     @property
     def follow_up_passed(self) -> bool:
@@ -40,29 +42,24 @@ class FollowUp:
         return self.visit_overdue or self.follow_up_passed
 
 
-def _with_visit_dates(households):
-    latest = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on", "-id")
-    return households.annotate(
-        last_visit=Max("visits__visited_on"),
-        next_follow_up=Subquery(latest.values("next_follow_up")[:1]),
-    )
-
-
 def my_households(user) -> list[Household]:
-    """The households paired to this official now, each with `.follow_up` (FollowUp)."""
+    """The households paired to this official now (Household.objects.looked_after_by), each
+    with `.follow_up` (FollowUp)."""
     official = getattr(user, "official", None)
     if official is None:
         return []
-    households = _with_visit_dates(
+    today = timezone.localdate()
+    households = (
         Household.objects.visible_to(user)
-        .filter(pairings__official=official, pairings__ended_on__isnull=True)
+        .looked_after_by(user)
         .select_related("subdistrict__district")
         .with_head_name()
-    ).order_by("code")
-    today = timezone.localdate()
+        .with_visit_dates(today)
+        .order_by("code")
+    )
     rows = list(households)
     for household in rows:
-        household.follow_up = FollowUp(household.last_visit, household.next_follow_up, today)
+        household.follow_up = FollowUp.of(household, today)
     # Those needing a visit first, longest waiting first.
     rows.sort(key=lambda h: (not h.follow_up.needs_attention, h.last_visit or dt.date.min))
     return rows
@@ -79,7 +76,9 @@ def case_file(user, household: Household) -> dict:
     """Everything the case page shows about one household, in a fixed number of queries."""
     today = timezone.localdate()
     household = (
-        _with_visit_dates(Household.objects.filter(pk=household.pk))
+        Household.objects.filter(pk=household.pk)
+        .with_visit_dates(today)
+        .with_income_threshold()
         .select_related("subdistrict__district")
         .get()
     )
@@ -105,7 +104,6 @@ def case_file(user, household: Household) -> dict:
         .order_by("-started_on", "-id")
     )
     income_per_person = household.income_per_person(len(current))
-    threshold = settings.KUSEAW_JPT_INCOME_THRESHOLD
     can = permissions_for(user, household)
     return {
         "household": household,
@@ -113,12 +111,13 @@ def case_file(user, household: Household) -> dict:
         "moved_out": [m for m in members if m.left_on is not None],
         "head": next((m for m in current if m.is_head), None),
         "income_per_person": income_per_person,
-        "income_threshold": threshold,
-        "below_threshold": income_per_person is not None and income_per_person < threshold,
+        "income_threshold": income_threshold(),
+        # Household.objects.with_income_threshold: the test the dashboards count by.
+        "below_threshold": income_per_person is not None and not household.reaches_income_threshold,
         "timeline": timeline,
         "pairings": pairings,
         "current_pairing": next((p for p in pairings if p.ended_on is None), None),
-        "follow_up": FollowUp(household.last_visit, household.next_follow_up, today),
+        "follow_up": FollowUp.of(household, today),
         "can": can,
         "history": household_history(household) if can.view_history else [],
         "consents": list(household.consents.select_related("given_by", "recorded_by")),

@@ -8,7 +8,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
-from households.access import get_household_for_action, get_household_for_user
+from households.access import (
+    get_household_for_action,
+    get_household_for_user,
+    may_manage_pairings,
+)
 from households.audit import log_access
 from households.forms import (
     AidForm,
@@ -18,8 +22,7 @@ from households.forms import (
     MoveOutForm,
     VisitForm,
 )
-from households.models import AccessAction, Member, Status
-from households.pairing.services import may_manage_pairings, pairable_households
+from households.models import AccessAction, Household, Member, Status
 from officials.models import Official
 from officials.roles import Role, role_of
 
@@ -49,7 +52,7 @@ def _can_manage_pairing(user, household, current_pairing) -> bool:
     """Whether the case page offers the pairing links (the pairing pages check it again)."""
     if not may_manage_pairings(user):
         return False
-    if not pairable_households(user).filter(pk=household.pk).exists():
+    if not Household.objects.pairable_by(user).filter(pk=household.pk).exists():
         return False
     if current_pairing is None:
         return household.status == Status.ACTIVE

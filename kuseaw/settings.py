@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
-    "import_export",
     "pgtrigger",
     "pghistory",
     "django_tasks",
@@ -232,19 +231,6 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # django-import-export's admin export page has one inline handler and two style
-        # attributes; exactly these are allowed, by their hashes, so its "select all" works:
-        # onchange="onSelectToggleChange(event)", style="padding: 0;" and
-        # style="font-weight: bold;". Nothing else inline runs or applies.
-        "script-src-attr": [
-            "'unsafe-hashes'",
-            "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
-        ],
-        "style-src-attr": [
-            "'unsafe-hashes'",
-            "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
-            "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
-        ],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -341,20 +327,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = KUSEAW_IMPORT_MAX_BYTES
 KUSEAW_MAX_REQUEST_BYTES = env_int(
     "KUSEAW_MAX_REQUEST_BYTES", 2 * KUSEAW_IMPORT_MAX_BYTES + 1024 * 1024
 )
-KUSEAW_UPLOAD_URL_PREFIXES = ["/imports/", "/admin/"]
+KUSEAW_UPLOAD_URL_PREFIXES = ["/imports/"]
 KUSEAW_IMPORT_BACKGROUND_ROWS = env_int("KUSEAW_IMPORT_BACKGROUND_ROWS", 2000)
 # Workbooks whose unpacked sheets (XML and shared strings) are up to this size are read
 # in memory by python-calamine (fast); larger ones are streamed row by row with openpyxl.
 KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES = env_int("KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES", 32 * 1024 * 1024)
 KUSEAW_IMPORT_PROGRESS_DATABASE = env_str("KUSEAW_IMPORT_PROGRESS_DATABASE", "progress")
-# django-import-export in the Django admin: the uploaded file waits for the confirm in the
-# database, never in the temp folder; the whole file is one transaction; no LogEntry per
-# row; importing is for admins only (households.admin.AdminImportExportMixin checks the role).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "households.imports.resources.DatabaseTmpStorage"
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 TASKS = {
     "default": {
         "BACKEND": env_str("KUSEAW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -4,8 +4,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
-from households.admin import KuseawImportExportMixin
-from households.imports.resources import OfficialResource
 from kuseaw.admin_autocomplete import SafeAutocompleteAdminMixin
 from kuseaw.admin_dates import BEDateAdminMixin
 from kuseaw.thaidate import format_be
@@ -16,10 +14,7 @@ User = get_user_model()
 
 
 @admin.register(Official)
-class OfficialAdmin(
-    KuseawImportExportMixin, SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin
-):
-    resource_classes = [OfficialResource]
+class OfficialAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "agency", "district", "position", "open_pairings", "is_active"]
     list_filter = ["agency", "district", "is_active"]
     list_select_related = ["user", "agency", "district"]

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from agencies.models import Agency, District
-from officials.roles import Role, role_of
+from officials.roles import Role, is_admin, role_of
 
 
 class OfficialQuerySet(models.QuerySet):
@@ -15,9 +15,9 @@ class OfficialQuerySet(models.QuerySet):
         Admins: all; agency coordinators: their agency's; district staff: those working in
         their district; everyone else (officials too): none.
         """
-        role = role_of(user)
-        if role == Role.ADMIN:
+        if is_admin(user):
             return self.all()
+        role = role_of(user)
         profile = getattr(user, "staff_profile", None)
         if role == Role.COORDINATOR and profile is not None and profile.agency_id:
             return self.filter(agency_id=profile.agency_id)

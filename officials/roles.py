@@ -1,8 +1,8 @@
 """The five roles of the app. A role is a Django group, created by a migration.
 
-`role_of(user)` is the only place that decides which role a user acts in; the
-scope that goes with it (an agency, a district) is on the user's Official or
-StaffProfile record.
+`role_of(user)` is the only place that decides which role a user acts in, and
+`is_admin(user)` the only test of the admin role; the scope that goes with a role
+(an agency, a district) is on the user's Official or StaffProfile record.
 """
 
 from django.db import models
@@ -36,3 +36,8 @@ def role_of(user) -> Role | None:
     role = next((r for r in _PRECEDENCE if GROUP_NAMES[r] in names), None)
     user._kuseaw_role = role
     return role
+
+
+def is_admin(user) -> bool:
+    """The user acts as an administrator: in the admin group, or a Django superuser."""
+    return role_of(user) == Role.ADMIN

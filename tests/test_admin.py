@@ -9,7 +9,7 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from agencies.models import District, Subdistrict
 from households.models import AccessLog, Consent, Relation
@@ -70,6 +70,38 @@ def test_admin_opens_every_add_form(admin_client, model):
 @pytest.mark.parametrize("model", sorted(READ_ONLY, key=str), ids=lambda model: model.__name__)
 def test_admin_cannot_add_reference_places(admin_client, model):
     assert admin_client.get(admin_url(model, "add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:households_household_changelist",
+        "admin:households_member_changelist",
+        "admin:officials_official_changelist",
+    ],
+)
+def test_admin_lists_offer_no_import_or_export(admin_client, url_name):
+    """Households, members and officials are imported and exported on the import pages
+    (/imports/) only: the admin has no import or export button, and no such page."""
+    f.PairingFactory(household=f.MemberFactory().household)
+    page = admin_client.get(reverse(url_name))
+    assert page.status_code == 200
+    html = page.content.decode()
+    base = reverse(url_name)
+    for view in ("import", "export"):
+        assert f"{base}{view}/" not in html and f"{view}_link" not in html
+        with pytest.raises(NoReverseMatch):
+            reverse(url_name.replace("_changelist", f"_{view}"))
+
+
+def test_the_import_pages_still_answer_an_admin(admin_client):
+    assert admin_client.get(reverse("imports:index")).status_code == 200
+    template = admin_client.get(reverse("imports:template", args=["households"]))
+    assert template.status_code == 200
+    for what in ("households", "visits", "aid"):
+        export = admin_client.get(reverse("imports:export", args=[what, "csv"]))
+        assert export.status_code == 200
+        assert export["Content-Disposition"].startswith("attachment")
 
 
 def test_admin_can_edit_an_agency(admin_client):

@@ -1,23 +1,19 @@
 """Every dashboard table as an .xlsx file: the same figures as the page, from the same
-functions, with the same scope and filters. Text cells go through `neutralise` so that
-nothing a user typed (a household code, a name) runs as a formula in a spreadsheet.
-Dates are written in the Buddhist Era as text, as the pages show them. National IDs are
-never in these tables.
+functions, with the same scope and filters. kuseaw.spreadsheets writes it: text cells are
+neutralised so that nothing a user typed (a household code, a name) runs as a formula in a
+spreadsheet, and dates are written in the Buddhist Era as text, as the pages show them.
+National IDs are never in these tables.
 """
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from openpyxl import Workbook
+from operator import attrgetter, methodcaller
 
 from households.dashboards import figures
 from households.dashboards.filters import Filters
-from households.imports.exports import neutralise
 from households.models import PovertyLevel
+from kuseaw import spreadsheets
 from kuseaw.thaidate import format_be
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -29,12 +25,17 @@ class TableSpec:
     household_list: bool = False  # read the household list's filters
 
 
-def _be(day) -> str:
-    return format_be(day) if day else ""
+def _listed(records, columns) -> tuple[list, list]:
+    """The header and one row per record, from (Thai header, value) pairs: the value is an
+    attribute path of the record ("district.name_th") or a function of it."""
+    values = [attrgetter(value) if isinstance(value, str) else value for _, value in columns]
+    return [header for header, _ in columns], [[get(r) for get in values] for r in records]
 
 
-def _pct(part, whole):
-    return round(100 * part / whole, 1) if whole else None
+def _or_blank(path: str):
+    """An attribute that may be None (a name, a day never reached), as an empty cell."""
+    get = attrgetter(path)
+    return lambda record: get(record) or ""
 
 
 def figures_table(filters: Filters):
@@ -104,166 +105,114 @@ def months_table(filters: Filters):
     return header, rows
 
 
+DISTRICT_COLUMNS = (
+    ("อำเภอ", "district.name_th"),
+    ("ครัวเรือน", "total"),
+    ("มีคู่เสี่ยว", "paired"),
+    ("รอคู่เสี่ยว", "waiting"),
+    ("เกินกำหนดเยี่ยม", "overdue"),
+    ("การเยี่ยมในช่วงที่เลือก", "visits"),
+    ("การช่วยเหลือ (รายการ)", "aid_records"),
+    ("การช่วยเหลือ (บาท)", "aid_baht"),
+)
+
+
 def districts_table(filters: Filters):
-    header = [
-        "อำเภอ",
-        "ครัวเรือน",
-        "มีคู่เสี่ยว",
-        "รอคู่เสี่ยว",
-        "เกินกำหนดเยี่ยม",
-        "การเยี่ยมในช่วงที่เลือก",
-        "การช่วยเหลือ (รายการ)",
-        "การช่วยเหลือ (บาท)",
-    ]
-    rows = [
-        [
-            r.district.name_th,
-            r.total,
-            r.paired,
-            r.waiting,
-            r.overdue,
-            r.visits,
-            r.aid_records,
-            r.aid_baht,
-        ]
-        for r in figures.by_district(filters)
-    ]
-    return header, rows
+    return _listed(figures.by_district(filters), DISTRICT_COLUMNS)
+
+
+AGENCY_COLUMNS = (
+    ("หน่วยงาน", lambda r: r.agency.name_th if r.agency else "ภาคีอื่นนอกรายชื่อหน่วยงาน"),
+    ("เจ้าหน้าที่ที่ปฏิบัติงาน", "officials"),
+    ("ครัวเรือนที่ดูแลอยู่", "households"),
+    ("เกินกำหนดเยี่ยม", "overdue"),
+    ("การเยี่ยมในช่วงที่เลือก", "visits"),
+    ("การช่วยเหลือที่หน่วยงานให้ (รายการ)", "aid_records"),
+    ("การช่วยเหลือที่หน่วยงานให้ (บาท)", "aid_baht"),
+)
 
 
 def agencies_table(filters: Filters):
-    header = [
-        "หน่วยงาน",
-        "เจ้าหน้าที่ที่ปฏิบัติงาน",
-        "ครัวเรือนที่ดูแลอยู่",
-        "เกินกำหนดเยี่ยม",
-        "การเยี่ยมในช่วงที่เลือก",
-        "การช่วยเหลือที่หน่วยงานให้ (รายการ)",
-        "การช่วยเหลือที่หน่วยงานให้ (บาท)",
-    ]
-    rows = [
-        [
-            r.agency.name_th if r.agency else "ภาคีอื่นนอกรายชื่อหน่วยงาน",
-            r.officials,
-            r.households,
-            r.overdue,
-            r.visits,
-            r.aid_records,
-            r.aid_baht,
-        ]
-        for r in figures.by_agency(filters)
-    ]
-    return header, rows
+    return _listed(figures.by_agency(filters), AGENCY_COLUMNS)
+
+
+OFFICIAL_COLUMNS = (
+    ("ชื่อ", "full_name"),
+    ("หน่วยงาน", lambda o: str(o.agency)),
+    ("อำเภอที่ปฏิบัติงาน", "district.name_th"),
+    ("ปฏิบัติงานอยู่", lambda o: "ใช่" if o.is_active else "ไม่"),
+    ("ครัวเรือนที่ดูแลอยู่", "households_now"),
+    ("เกินกำหนดเยี่ยม", "overdue"),
+    ("การเยี่ยมในช่วงที่เลือก", "visits_in_period"),
+    ("เยี่ยมล่าสุด", _or_blank("last_visit")),
+)
 
 
 def officials_table(filters: Filters):
-    header = [
-        "ชื่อ",
-        "หน่วยงาน",
-        "อำเภอที่ปฏิบัติงาน",
-        "ปฏิบัติงานอยู่",
-        "ครัวเรือนที่ดูแลอยู่",
-        "เกินกำหนดเยี่ยม",
-        "การเยี่ยมในช่วงที่เลือก",
-        "เยี่ยมล่าสุด",
-    ]
-    rows = [
-        [
-            o.full_name,
-            str(o.agency),
-            o.district.name_th,
-            "ใช่" if o.is_active else "ไม่",
-            o.households_now,
-            o.overdue,
-            o.visits_in_period,
-            _be(o.last_visit),
-        ]
-        for o in figures.add_official_figures(filters, figures.officials_list(filters))
-    ]
-    return header, rows
+    officials = figures.add_official_figures(filters, figures.officials_list(filters))
+    return _listed(officials, OFFICIAL_COLUMNS)
+
+
+HOUSEHOLD_COLUMNS = (
+    ("รหัสครัวเรือน", "code"),
+    ("หัวหน้าครัวเรือน", _or_blank("head_name")),
+    ("หมู่ที่", "village_no"),
+    ("ตำบล", "subdistrict.name_th"),
+    ("อำเภอ", "subdistrict.district.name_th"),
+    ("สถานะ", methodcaller("get_status_display")),
+    ("ระดับความยากจน", methodcaller("get_poverty_level_display")),
+    ("ระดับเมื่อเข้าโครงการ", methodcaller("get_poverty_level_at_entry_display")),
+    ("คู่เสี่ยว", _or_blank("buddy_name")),
+    ("หน่วยงานของคู่เสี่ยว", _or_blank("buddy_agency")),
+    ("เยี่ยมล่าสุด", _or_blank("last_visit")),
+)
 
 
 def households_table(filters: Filters):
-    header = [
-        "รหัสครัวเรือน",
-        "หัวหน้าครัวเรือน",
-        "หมู่ที่",
-        "ตำบล",
-        "อำเภอ",
-        "สถานะ",
-        "ระดับความยากจน",
-        "ระดับเมื่อเข้าโครงการ",
-        "คู่เสี่ยว",
-        "หน่วยงานของคู่เสี่ยว",
-        "เยี่ยมล่าสุด",
-    ]
-    rows = [
-        [
-            h.code,
-            h.head_name or "",
-            h.village_no,
-            h.subdistrict.name_th,
-            h.subdistrict.district.name_th,
-            h.get_status_display(),
-            h.get_poverty_level_display(),
-            h.get_poverty_level_at_entry_display(),
-            h.buddy_name or "",
-            h.buddy_agency or "",
-            _be(h.last_visit),
-        ]
-        for h in figures.household_list(filters)
-    ]
-    return header, rows
+    return _listed(figures.household_list(filters), HOUSEHOLD_COLUMNS)
+
+
+VISIT_COLUMNS = (
+    ("วันที่เยี่ยม", "visited_on"),
+    ("รหัสครัวเรือน", "household.code"),
+    ("อำเภอ", "household.subdistrict.district.name_th"),
+    ("ลักษณะ", methodcaller("get_kind_display")),
+    ("ผู้เยี่ยม", "official.full_name"),
+    ("หน่วยงาน", lambda v: str(v.official.agency)),
+)
 
 
 def visits_table(filters: Filters):
-    header = ["วันที่เยี่ยม", "รหัสครัวเรือน", "อำเภอ", "ลักษณะ", "ผู้เยี่ยม", "หน่วยงาน"]
-    rows = [
-        [
-            _be(v.visited_on),
-            v.household.code,
-            v.household.subdistrict.district.name_th,
-            v.get_kind_display(),
-            v.official.full_name,
-            str(v.official.agency),
-        ]
-        for v in figures.latest_visits(filters)
-    ]
-    return header, rows
+    return _listed(figures.latest_visits(filters), VISIT_COLUMNS)
+
+
+LATEST_AID_COLUMNS = (
+    ("วันที่", "given_on"),
+    ("รหัสครัวเรือน", "household.code"),
+    ("อำเภอ", "household.subdistrict.district.name_th"),
+    ("ด้าน", methodcaller("get_category_display")),
+    ("รายการ", "title"),
+    ("ผู้ให้", "provider"),
+    ("มูลค่า (บาท)", "value"),
+    ("สถานะ", methodcaller("get_status_display")),
+)
 
 
 def latest_aid_table(filters: Filters):
-    header = ["วันที่", "รหัสครัวเรือน", "อำเภอ", "ด้าน", "รายการ", "ผู้ให้", "มูลค่า (บาท)"]
-    header.append("สถานะ")
-    rows = [
-        [
-            _be(a.given_on),
-            a.household.code,
-            a.household.subdistrict.district.name_th,
-            a.get_category_display(),
-            a.title,
-            a.provider,
-            a.value,
-            a.get_status_display(),
-        ]
-        for a in figures.latest_aid(filters)
-    ]
-    return header, rows
+    return _listed(figures.latest_aid(filters), LATEST_AID_COLUMNS)
+
+
+NOT_VISITED_COLUMNS = (
+    ("รหัสครัวเรือน", "code"),
+    ("หัวหน้าครัวเรือน", _or_blank("head_name")),
+    ("อำเภอ", "subdistrict.district.name_th"),
+    ("เยี่ยมล่าสุด", lambda h: h.last_visit or "ยังไม่เคยเยี่ยม"),
+    ("ไม่ได้เยี่ยม (วัน)", "days_since"),
+)
 
 
 def not_visited_table(filters: Filters):
-    header = ["รหัสครัวเรือน", "หัวหน้าครัวเรือน", "อำเภอ", "เยี่ยมล่าสุด", "ไม่ได้เยี่ยม (วัน)"]
-    rows = [
-        [
-            h.code,
-            h.head_name or "",
-            h.subdistrict.district.name_th,
-            _be(h.last_visit) or "ยังไม่เคยเยี่ยม",
-            h.days_since,
-        ]
-        for h in figures.longest_not_visited(filters)
-    ]
-    return header, rows
+    return _listed(figures.longest_not_visited(filters), NOT_VISITED_COLUMNS)
 
 
 OVERVIEW = "dashboard:overview"
@@ -301,14 +250,5 @@ def describe(filters: Filters) -> str:
 def workbook(spec: TableSpec, filters: Filters) -> bytes:
     """One sheet: a title line, the scope and filters, a blank line, the table."""
     header, rows = spec.build(filters)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(spec.title[:31])
-    sheet.append([neutralise(spec.title)])
-    sheet.append([neutralise(describe(filters))])
-    sheet.append([])
-    sheet.append([neutralise(cell) for cell in header])
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    sheet = spreadsheets.Sheet(spec.title, header, rows, above=[spec.title, describe(filters)])
+    return spreadsheets.to_xlsx(sheet)

@@ -8,8 +8,10 @@ What the words mean (the pages say it too):
 * paired: the household has a buddy now (an open pairing);
 * waiting: in the programme (status active) and no buddy now;
 * overdue: in the programme, with a buddy, and no visit in KUSEAW_VISIT_OVERDUE_DAYS days
-  (a waiting household has nobody to visit it yet: it counts as waiting);
-* reached the threshold: annual income ÷ current members ≥ KUSEAW_JPT_INCOME_THRESHOLD;
+  (a waiting household has nobody to visit it yet: it counts as waiting): overdue_q in
+  households.models, as on the household list; its no_recent_visit is the case page's mark;
+* reached the threshold: annual income ÷ current members ≥ KUSEAW_JPT_INCOME_THRESHOLD:
+  reaches_income_threshold in households.models, as on the household list and the case page;
 * change of level: the poverty level today against `poverty_level_at_entry`;
 * aid: records not cancelled, on the day given (`given_on`), within the period.
 
@@ -25,13 +27,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateField,
+    DecimalField,
     F,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -39,18 +42,12 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from agencies.models import Agency, District
-from households.dashboards.filters import (
-    Filters,
-    Period,
-    household_list_filter,
-    overdue_cutoff,
-    paired_ids,
-    visited_since_ids,
-)
+from households.dashboards.filters import Filters, Period, household_list_filter
 from households.models import (
     AidCategory,
     AidRecord,
@@ -60,6 +57,9 @@ from households.models import (
     PovertyLevel,
     Status,
     Visit,
+    overdue_q,
+    paired_ids,
+    reaches_income_threshold,
 )
 from officials.models import Pairing
 
@@ -88,9 +88,8 @@ def _of(queryset, households, field_name="household"):
 def pairing_counts(households, today: dt.date, *, by_district=False) -> list[dict]:
     """From the open pairings of these households (one at most per household): `paired`,
     `paired_active` (of those, in the programme) and `overdue` (of those, no visit in
-    KUSEAW_VISIT_OVERDUE_DAYS days); per district with by_district."""
+    KUSEAW_VISIT_OVERDUE_DAYS days: overdue_q); per district with by_district."""
     active = Q(household__status=Status.ACTIVE)
-    not_visited = ~Q(household_id__in=visited_since_ids(overdue_cutoff(today)))
     pairings = _of(Pairing.objects.open(), households).order_by()
     if by_district:
         pairings = pairings.values("household__subdistrict__district_id")
@@ -100,27 +99,39 @@ def pairing_counts(households, today: dt.date, *, by_district=False) -> list[dic
         pairings.annotate(
             paired=Count("household_id"),
             paired_active=Count("household_id", filter=active),
-            overdue=Count("household_id", filter=active & not_visited),
+            overdue=Count("household_id", filter=overdue_q(today, of_open_pairings=True)),
         )
     )
 
 
+def _reached_sql() -> tuple[str, list]:
+    """households.models.reaches_income_threshold compiled by Django for household_groups'
+    SQL, where `m.members` holds the current members and `hh.annual_income` the income."""
+    query = Household.objects.all().query
+    reached = reaches_income_threshold(
+        RawSQL("m.members", (), output_field=IntegerField()),
+        RawSQL("hh.annual_income", (), output_field=DecimalField()),
+    )
+    sql, params = query.get_compiler(connection=connection).compile(query.build_where(reached))
+    return sql, list(params)
+
+
 def household_groups(households) -> list[dict]:
     """Households counted by status, level at entry, level now and `reached` (annual income
-    per current member at or above the จปฐ. line, KUSEAW_JPT_INCOME_THRESHOLD): one query.
+    per current member at or above the จปฐ. line: the test of
+    households.models.reaches_income_threshold, compiled into the query): one query.
 
-    income ÷ members ≥ threshold is tested as income ≥ threshold × members: no division,
-    no rounding; a household with no current member has no income per person. Raw SQL
-    because the ORM cannot join a grouped count back: for every household, the current
-    members are counted in one grouped pass over the index member_current_by_household;
-    for a narrower scope (the queryset's, as IN (…)), by one probe of that index for each
-    of its households.
+    Raw SQL because the ORM cannot join a grouped count back: for every household, the
+    current members are counted in one grouped pass over the index
+    member_current_by_household; for a narrower scope (the queryset's, as IN (…)), by one
+    probe of that index for each of its households.
     """
     quote = connection.ops.quote_name
-    threshold = settings.KUSEAW_JPT_INCOME_THRESHOLD
+    reached, reached_params = _reached_sql()
     member = quote(Member._meta.db_table)
     # The SQL below is put together from quoted table names and Django's own compiled SQL
-    # for the scope; every value (the threshold, the scope's parameters) is a parameter.
+    # for the threshold test and the scope; every value (the threshold, the scope's
+    # parameters) is a parameter.
     if _unrestricted(households):
         members = (  # nosec B608 (a quoted table name; no value in the text)
             f"""LEFT JOIN (
@@ -128,7 +139,7 @@ def household_groups(households) -> list[dict]:
             WHERE left_on IS NULL GROUP BY household_id
         ) m ON m.household_id = hh.id"""
         )
-        where, params = "", [threshold]
+        where, params = "", reached_params
     else:
         members = (  # nosec B608 (a quoted table name; no value in the text)
             f"""LEFT JOIN LATERAL (
@@ -137,11 +148,11 @@ def household_groups(households) -> list[dict]:
         ) m ON TRUE"""
         )
         ids_sql, ids_params = households.order_by().values("id").query.sql_with_params()
-        where, params = f"WHERE hh.id IN ({ids_sql})", [threshold, *ids_params]
+        where, params = f"WHERE hh.id IN ({ids_sql})", [*reached_params, *ids_params]
     sql = (  # nosec B608 (quoted table names and Django's compiled SQL; values are parameters)
         f"""
         SELECT hh.status, hh.poverty_level_at_entry, hh.poverty_level,
-               COALESCE(m.members > 0 AND hh.annual_income >= m.members * %s, FALSE),
+               COALESCE({reached}, FALSE),
                COUNT(*)
         FROM {quote(Household._meta.db_table)} hh
         {members}
@@ -497,11 +508,7 @@ def by_agency(filters: Filters, *, today: dt.date | None = None) -> list[AgencyR
         .values("official__agency_id")
         .annotate(
             n=Count("*"),
-            overdue=Count(
-                "household_id",
-                filter=Q(household__status=Status.ACTIVE)
-                & ~Q(household_id__in=visited_since_ids(overdue_cutoff(today))),
-            ),
+            overdue=Count("household_id", filter=overdue_q(today, of_open_pairings=True)),
         )
     }
     visits = dict(
@@ -568,11 +575,7 @@ def add_official_figures(filters: Filters, officials, *, today: dt.date | None =
         .values("official_id")
         .annotate(
             n=Count("household_id"),
-            overdue=Count(
-                "household_id",
-                filter=Q(household__status=Status.ACTIVE)
-                & ~Q(household_id__in=visited_since_ids(overdue_cutoff(today))),
-            ),
+            overdue=Count("household_id", filter=overdue_q(today, of_open_pairings=True)),
         )
     }
     in_period = Q(visited_on__gte=period.start, visited_on__lte=period.end)

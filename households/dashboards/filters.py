@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
-from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from agencies.models import Agency, District
 from households.dashboards.scope import Scope
-from households.models import Member, PovertyLevel, Status, Visit
+from households.models import Member, PovertyLevel, Status, paired_ids
 from kuseaw.fields import BEDateField
 from kuseaw.thaidate import format_be
 from officials.models import Official, Pairing
@@ -64,51 +63,6 @@ class Period:
 def default_period(today: dt.date | None = None) -> Period:
     today = today or timezone.localdate()
     return Period(month_start(today, DEFAULT_PERIOD_MONTHS - 1), today, chosen=False)
-
-
-def overdue_cutoff(today: dt.date | None = None) -> dt.date:
-    """A household not visited on or after this day is overdue (as on the official's list)."""
-    today = today or timezone.localdate()
-    return today - dt.timedelta(days=settings.KUSEAW_VISIT_OVERDUE_DAYS)
-
-
-def paired_ids():
-    """Ids of households with a buddy now (an uncorrelated subquery: hashed once)."""
-    return Pairing.objects.open().order_by().values("household_id")
-
-
-def visited_since_ids(day: dt.date):
-    return Visit.objects.filter(visited_on__gte=day).order_by().values("household_id")
-
-
-def reached_threshold_ids():
-    """Ids of households whose annual income per current member reaches the จปฐ. line.
-
-    income ÷ members ≥ threshold is tested as income ≥ threshold × members: no division,
-    no rounding. A household with no current member has no income per person.
-    """
-    threshold = settings.KUSEAW_JPT_INCOME_THRESHOLD
-    return (
-        Member.objects.current()
-        .order_by()
-        .values("household_id", "household__annual_income")
-        .annotate(members=Count("*"))
-        .filter(household__annual_income__gte=F("members") * threshold)
-        .values("household_id")
-    )
-
-
-def overdue_condition(today: dt.date | None = None) -> Q:
-    """In the programme, with a buddy, and no visit in KUSEAW_VISIT_OVERDUE_DAYS days.
-
-    A household waiting for a buddy counts as waiting, not as overdue: nobody is there to
-    visit it yet.
-    """
-    return (
-        Q(status=Status.ACTIVE)
-        & Q(id__in=paired_ids())
-        & ~Q(id__in=visited_since_ids(overdue_cutoff(today)))
-    )
 
 
 @dataclass(frozen=True)
@@ -353,9 +307,9 @@ def household_list_filter(households, extra: dict, *, today: dt.date | None = No
     elif change == "worse":
         households = households.filter(poverty_level__lt=F("poverty_level_at_entry"))
     if extra.get("overdue"):
-        households = households.filter(overdue_condition(today))
+        households = households.overdue(today)
     if extra.get("jpt"):
-        households = households.filter(id__in=reached_threshold_ids())
+        households = households.reaching_income_threshold()
     for word in extra.get("q", "").split():
         heads = Member.objects.filter(is_head=True).filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word)

@@ -2,7 +2,8 @@
 
 Households come from Household.objects.visible_to(user), officials from
 Official.objects.visible_to(user). An official's dashboard is their own summary: the
-households paired to them now. Filters in the URL only narrow these querysets.
+households paired to them now (Household.objects.looked_after_by). Filters in the URL only
+narrow these querysets.
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from households.models import Household
-from officials.models import Official, Pairing
-from officials.roles import Role, role_of
+from officials.models import Official
+from officials.roles import Role, is_admin, role_of
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,9 @@ def scope_for(user) -> Scope | None:
     households = Household.objects.visible_to(user)
     officials = Official.objects.visible_to(user)
     if role == Role.OFFICIAL:
-        official = getattr(user, "official", None)
-        mine = Pairing.objects.open().filter(official=official).values("household_id")
-        households = households.filter(id__in=mine) if official else households.none()
+        households = households.looked_after_by(user)
         return Scope(role, households, officials, True, False, "ครัวเรือนที่คุณดูแลอยู่")
-    whole = role in (Role.PROVINCE, Role.ADMIN)
+    whole = role == Role.PROVINCE or is_admin(user)
     return Scope(role, households, officials, False, whole, _label(user, role))
 
 

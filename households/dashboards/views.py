@@ -24,6 +24,7 @@ from households.dashboards import charts, exports, figures
 from households.dashboards.filters import DashboardFilterForm, HouseholdListFilterForm
 from households.dashboards.scope import scope_for
 from households.models import AccessAction, PovertyLevel
+from kuseaw import spreadsheets
 from kuseaw.thaidate import format_be
 
 PAGE_SIZE = 50
@@ -167,7 +168,7 @@ def dashboard_export(request, table):
     _, filters = _filters(request, scope, form_class)
     if filters is None:
         return redirect(f"{reverse(spec.page)}?{request.GET.urlencode()}")
-    response = HttpResponse(exports.workbook(spec, filters), content_type=exports.XLSX)
+    response = HttpResponse(exports.workbook(spec, filters), content_type=spreadsheets.XLSX)
     description = f"{spec.title} (.xlsx) {exports.describe(filters)}"
     log_access(request, AccessAction.LIST_EXPORTED, description=description)
     day = format_be(timezone.localdate(), "numeric").replace("/", "-")

@@ -8,6 +8,11 @@ batch by batch, so memory stays small even at 100,000 households.
 
 No person here is real: names are drawn from lists of common Thai names, national IDs are
 made up (valid check digit, unique), companies are named only by their associations.
+
+This module holds the seed and its undo (demo_data_seed, demo_data_delete), the demo's
+sizes, logins and password, and the builder that makes the rows. What the people, places
+and records look like (the word lists) is in words.py; the small draws and sums that need
+no database (schooling by age, poverty level, apportioning) are in draws.py.
 """
 
 import datetime as dt
@@ -24,15 +29,41 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, District, Subdistrict
+from households.demo.draws import (
+    SCHOOL_LEVELS,
+    apportion,
+    draw_education,
+    draw_poverty_level,
+    move_to_front,
+)
+from households.demo.words import (
+    ADULT_OCCUPATIONS,
+    AGENCY_WEIGHTS,
+    AID_CANCELLED,
+    AID_CATALOGUE,
+    AID_OUTCOMES,
+    ASSETS,
+    CHRONIC_ILLNESSES,
+    DISABILITIES,
+    ELDER_OCCUPATIONS,
+    END_NOTES,
+    FEMALE_NAMES,
+    FINDINGS,
+    LAST_NAMES,
+    MALE_NAMES,
+    NEEDS_OBSERVED,
+    POSITIONS,
+    VILLAGE_NAMES,
+    VILLAGE_SUFFIXES,
+    YOUNG_FEMALE_NAMES,
+    YOUNG_MALE_NAMES,
+)
 from households.models import (
-    AidCategory,
     AidRecord,
     AidStatus,
     Cause,
-    Education,
     Household,
     Member,
-    PovertyLevel,
     Relation,
     Sex,
     Visit,
@@ -159,205 +190,6 @@ def _refuse_if_data_exists() -> None:
         raise DemoDataExists(households=households, officials=officials)
 
 
-# --- What the people and places look like ---------------------------------------------------
-# fmt: off
-MALE_NAMES = [
-    "สมชาย", "สมศักดิ์", "สมพงษ์", "บุญมี", "บุญมา", "ประเสริฐ", "สมบัติ", "ทองดี", "สุรชัย",
-    "วิชัย", "ประยูร", "สุเทพ", "คำพอง", "คำแก้ว", "บุญเลิศ", "สมหมาย", "อนุชา", "วีระ",
-    "ชัยวัฒน์", "สมพร", "เสถียร", "ไพโรจน์", "สุริยา", "อำนาจ", "ทวีศักดิ์", "บุญชู", "ชาตรี",
-    "พิทักษ์", "สมาน", "ประสิทธิ์", "จำลอง", "สำราญ", "เกรียงไกร", "ปิยะ", "ศุภชัย", "บุญส่ง",
-    "คำสิงห์", "ทองสุข", "หนูกาล", "สุวิทย์", "มานพ", "ธีระ", "ไพบูลย์", "อุดม", "สังวาลย์",
-]
-YOUNG_MALE_NAMES = [
-    "ธนวัฒน์", "ภูมิพัฒน์", "กฤษดา", "ณัฐวุฒิ", "ปฏิภาณ", "ศุภกร", "พีรพัฒน์", "ธีรภัทร",
-    "กิตติศักดิ์", "จิรายุ", "ภูริภัทร", "อิทธิพล", "ธนากร", "ณัฐพล", "กิตติพงษ์", "ภานุวัฒน์",
-    "ธีรวัฒน์", "อภิสิทธิ์", "วรเชษฐ์", "ชยพล", "ปัณณวิชญ์", "ธนภัทร", "สิทธิชัย", "อนุวัฒน์",
-]
-FEMALE_NAMES = [
-    "สมหญิง", "บุญเรือง", "คำปุ่น", "ทองใบ", "มาลี", "สมพิศ", "ประภา", "วันเพ็ญ", "บัวผัน",
-    "นงลักษณ์", "สุภาพ", "จันทร์เพ็ญ", "ละเอียด", "บุญหลาย", "คำผาย", "สุดใจ", "อรุณี", "พิมพ์ใจ",
-    "ศิริพร", "สุกัญญา", "วิไลวรรณ", "กาญจนา", "รัตนา", "ยุพิน", "สมจิตร", "อัมพร", "ลำดวน",
-    "บัวลอง", "ทองม้วน", "เพ็ญศรี", "นิภาพร", "จิราพร", "คำมี", "บุญยืน", "สมปอง", "อำไพ",
-    "ประนอม", "สายทอง", "หนูเพียร", "ดวงใจ", "บุษบา", "ทองเหลือง", "สุนีย์", "ลำพึง",
-]
-YOUNG_FEMALE_NAMES = [
-    "ณัฐธิดา", "พิมพ์ชนก", "กัญญารัตน์", "ศศิธร", "ชลธิชา", "สุพัตรา", "ธิดารัตน์", "ปวีณา",
-    "อรอุมา", "เบญจวรรณ", "ณิชา", "ปภาวรินทร์", "กมลชนก", "สุธิดา", "วรรณิศา", "อาทิตยา",
-    "ธัญญลักษณ์", "พรนภา", "จุฑามาศ", "ขวัญข้าว", "ภัทราพร", "ณัฐณิชา", "ลลิตา", "ชนิดา",
-]
-LAST_NAMES = [
-    "ศรีสุข", "พลราช", "บุญมา", "แก้วมณี", "ภูผาลา", "ศรีภูมิ", "โคตรมี", "สุวรรณชาติ", "ทองดี",
-    "จันทร์หอม", "ศรีวงษ์", "พรมมา", "แสนสุข", "ดวงจันทร์", "บุญเรือง", "ชัยสงค์", "วงศ์ศรี",
-    "คำภู", "ศรีบุญเรือง", "พันธ์ศรี", "นามวงษ์", "ภูมิโคกรักษ์", "ไชยมาตย์", "อุดมศรี", "หาญชนะ",
-    "โพธิ์ศรี", "สีหาราช", "ทองมา", "ผาสุข", "บุตรดี", "ศรีหาบุตร", "พิมพ์ดี", "จันทะคุณ",
-    "มหาพรม", "ปัญญาดี", "ชาญวิชัย", "นาคประสิทธิ์", "เหล่าคำ", "แก่นจันทร์", "อินทร์แปลง",
-    "ศรีจันทร์", "บัวศรี", "คำมุงคุณ", "ขันทะชา", "สายทอง", "ภูสีฤทธิ์", "กองแก้ว", "ศรีโคตร",
-    "ดาบพิมพ์ศรี", "ปัตถาวะโร", "วรรณทอง", "สิทธิศักดิ์", "ชาวดร", "ประทุมชาติ", "โสภา", "มูลศรี",
-    "ทิพย์อาสน์", "จำปาทอง", "บุญประคม", "ศรีแก้ว", "พลตื้อ", "เชื้อคำฮด",
-]
-# Stored without the "บ้าน" prefix: Household.address adds it.
-VILLAGE_NAMES = [
-    "โนนสว่าง", "หนองแวง", "โคกสี", "ดอนหัน", "หนองไผ่", "โนนทัน", "หนองบัว", "โคกกลาง", "ดอนแดง",
-    "นาคำ", "หนองโก", "โนนสะอาด", "หัวหนอง", "ท่าพระ", "หนองหญ้าม้า", "โนนม่วง", "ดงเค็ง",
-    "หนองกุง", "โคกใหญ่", "โนนเขวา", "หนองตูม", "บึงเนียม", "ห้วยเตย", "นาเพียง", "โนนศิลา",
-    "หนองแซง", "กุดกว้าง", "ป่าหวาย", "คำบอน", "โนนรัง", "ดอนโมง", "โสกนาดี", "หนองเม็ก", "โพนงาม",
-    "โนนงิ้ว", "หนองขาม", "แก่นเท่า", "ท่าหิน", "หนองเหล็ก", "ดงบัง", "นาดี", "โนนค้อ", "หนองหว้า",
-    "ม่วงหวาน", "โคกล่าม", "หนองคู", "ซำจาน", "โนนพยอม",
-]
-VILLAGE_SUFFIXES = ["", "", "", "", "ใหม่", "พัฒนา", "เหนือ", "ใต้"]
-
-# (occupation, weight, lowest and highest annual income in baht)
-ADULT_OCCUPATIONS = [
-    ("ทำนา", 30, 15_000, 45_000),
-    ("ทำไร่มันสำปะหลัง", 8, 20_000, 60_000),
-    ("ทำไร่อ้อย", 8, 20_000, 60_000),
-    ("ปลูกผัก", 5, 12_000, 40_000),
-    ("เลี้ยงสัตว์", 4, 10_000, 35_000),
-    ("รับจ้างทั่วไป", 22, 24_000, 72_000),
-    ("รับจ้างภาคเกษตร", 8, 15_000, 45_000),
-    ("ค้าขาย", 6, 24_000, 80_000),
-    ("ทอผ้า", 3, 8_000, 30_000),
-    ("ก่อสร้าง", 4, 36_000, 90_000),
-    ("ลูกจ้างโรงงาน", 2, 60_000, 110_000),
-    ("ขับรถรับจ้าง", 2, 30_000, 70_000),
-    ("แม่บ้าน", 4, 0, 0),
-    ("ว่างงาน", 5, 0, 0),
-]
-ELDER_OCCUPATIONS = [
-    ("ไม่ได้ประกอบอาชีพ", 50, 0, 0),
-    ("ทำนา", 25, 8_000, 25_000),
-    ("เลี้ยงสัตว์", 8, 5_000, 20_000),
-    ("ทอผ้า", 7, 5_000, 18_000),
-    ("จักสาน", 5, 3_000, 12_000),
-    ("รับจ้างทั่วไป", 5, 10_000, 30_000),
-]
-DISABILITIES = [
-    "พิการทางการเคลื่อนไหวหรือทางร่างกาย", "พิการทางการมองเห็น",
-    "พิการทางการได้ยินหรือสื่อความหมาย", "พิการทางสติปัญญา", "พิการทางจิตใจหรือพฤติกรรม",
-]
-CHRONIC_ILLNESSES = [
-    "เบาหวาน", "ความดันโลหิตสูง", "เบาหวานและความดันโลหิตสูง", "ไตวายเรื้อรัง", "โรคหัวใจ",
-    "โรคหลอดเลือดสมอง (ติดเตียง)", "โรคปอดอุดกั้นเรื้อรัง", "ข้อเข่าเสื่อม",
-]
-ASSETS = [
-    "ที่นา {rai} ไร่", "วัว {n} ตัว", "ควาย {n} ตัว", "ไก่พื้นเมือง {n}0 ตัว", "สระน้ำในไร่นา",
-    "บ่อบาดาล", "รถไถเดินตาม", "รถจักรยานยนต์", "จักรเย็บผ้า", "กี่ทอผ้า", "ทักษะจักสาน",
-    "ทักษะช่างไม้", "บ่อปลา", "สวนผักหลังบ้าน", "เล้าหมู", "ทักษะทำขนม",
-]
-POSITIONS = {
-    "PROV": ["นักวิเคราะห์นโยบายและแผนชำนาญการ", "นักจัดการงานทั่วไปปฏิบัติการ"],
-    "DOPA": ["ปลัดอำเภอ", "ปลัดอำเภอชำนาญการ", "เจ้าพนักงานปกครองชำนาญงาน"],
-    "CDD": ["นักวิชาการพัฒนาชุมชนปฏิบัติการ", "นักวิชาการพัฒนาชุมชนชำนาญการ", "พัฒนาการอำเภอ"],
-    "MSDHS": ["นักพัฒนาสังคมปฏิบัติการ", "นักพัฒนาสังคมชำนาญการ", "นักสังคมสงเคราะห์ชำนาญการ"],
-    "PHO": ["นักวิชาการสาธารณสุขชำนาญการ", "พยาบาลวิชาชีพชำนาญการ", "เจ้าพนักงานสาธารณสุขชำนาญงาน"],
-    "PEO": ["ศึกษานิเทศก์ชำนาญการ", "นักวิชาการศึกษาปฏิบัติการ"],
-    "DLE": ["ครู กศน.ตำบล", "ครูอาสาสมัคร กศน.", "ครูชำนาญการ"],
-    "LABOUR": ["นักวิชาการแรงงานชำนาญการ", "นักวิชาการแรงงานปฏิบัติการ"],
-    "DOE": ["นักวิชาการแรงงานชำนาญการ", "เจ้าพนักงานจัดหางานชำนาญงาน"],
-    "DOAE": ["นักวิชาการส่งเสริมการเกษตรชำนาญการ", "เจ้าพนักงานการเกษตรชำนาญงาน", "เกษตรอำเภอ"],
-    "DLD": ["นายสัตวแพทย์ชำนาญการ", "เจ้าพนักงานสัตวบาลชำนาญงาน", "ปศุสัตว์อำเภอ"],
-    "CPD": ["นักวิชาการสหกรณ์ชำนาญการ", "เจ้าพนักงานส่งเสริมสหกรณ์ชำนาญงาน"],
-    "MOC": ["นักวิชาการพาณิชย์ชำนาญการ", "เจ้าพนักงานการพาณิชย์ชำนาญงาน"],
-    "DLA": ["ท้องถิ่นอำเภอ", "นักวิชาการส่งเสริมการปกครองท้องถิ่นชำนาญการ"],
-    "CGD": ["นักวิชาการคลังชำนาญการ", "นักวิชาการเงินและบัญชีปฏิบัติการ"],
-}
-# How many buddies each agency sends, relative to the others.
-AGENCY_WEIGHTS = {
-    "CDD": 40, "DOPA": 30, "PHO": 30, "DOAE": 30, "DLA": 25, "DLD": 20, "PEO": 20, "DLE": 20,
-    "MSDHS": 20, "LABOUR": 15, "DOE": 15, "CPD": 15, "MOC": 15, "CGD": 10, "PROV": 10,
-}
-# category → (title, providers: agency codes or partner names, lowest and highest value in baht)
-AID_CATALOGUE = {
-    AidCategory.CAREER: [
-        ("พันธุ์ไก่ไข่ 20 ตัว พร้อมอาหาร", ["DLD"], 2_500, 4_500),
-        ("โคเนื้อ 1 ตัว (ธนาคารโคกระบือ)", ["DLD"], 15_000, 25_000),
-        ("พันธุ์ปลานิล 2,000 ตัว", ["DLD", "มหาวิทยาลัยขอนแก่น"], 1_500, 3_000),
-        ("เมล็ดพันธุ์ผักและอุปกรณ์ปลูกผักสวนครัว", ["DOAE"], 500, 2_000),
-        ("ก้อนเชื้อเห็ดนางฟ้า 300 ก้อน", ["DOAE", "CDD"], 2_000, 4_000),
-        ("อบรมการทำปุ๋ยหมักชีวภาพ", ["DOAE", "วิทยาลัยเกษตรและเทคโนโลยีขอนแก่น"], 500, 1_500),
-        ("ทุนประกอบอาชีพ กองทุนพัฒนาบทบาทสตรี", ["CDD"], 10_000, 30_000),
-        ("ฝึกอาชีพทอผ้าไหมและแปรรูปผ้า", ["CDD", "DLE"], 1_000, 3_000),
-        ("ฝึกอบรมช่างซ่อมเครื่องยนต์การเกษตร", ["LABOUR", "DLE"], 1_500, 3_500),
-        ("อุปกรณ์ทำขนมและทุนตั้งต้น", ["มหาวิทยาลัยราชภัฏขอนแก่น"], 3_000, 8_000),
-        (
-            "ระบบสูบน้ำพลังงานแสงอาทิตย์เพื่อการเกษตร",
-            ["มหาวิทยาลัยเทคโนโลยีราชมงคลอีสาน วิทยาเขตขอนแก่น", "สภาอุตสาหกรรมจังหวัดขอนแก่น"],
-            15_000,
-            35_000,
-        ),
-        ("สินเชื่อเพื่อการประกอบอาชีพ ดอกเบี้ยต่ำ", ["CPD", "ชมรมธนาคารจังหวัดขอนแก่น"], 10_000, 50_000),
-    ],
-    AidCategory.EMPLOYMENT: [
-        ("จัดหางานในสถานประกอบการในจังหวัด", ["DOE"], 9_000, 12_000),
-        ("จ้างงานชั่วคราวช่วงฤดูหีบอ้อย", ["สภาอุตสาหกรรมจังหวัดขอนแก่น"], 15_000, 30_000),
-        ("จ้างงานเร่งด่วนในชุมชน", ["DLA"], 5_000, 9_000),
-        ("งานรับจ้างเย็บผ้าที่บ้าน", ["หอการค้าจังหวัดขอนแก่น"], 3_000, 8_000),
-        ("ผู้ช่วยเก็บข้อมูลภาคสนามโครงการวิจัย", ["มหาวิทยาลัยขอนแก่น"], 6_000, 15_000),
-        ("แนะแนวอาชีพและสมัครงานผ่านไทยมีงานทำ", ["DOE", "LABOUR"], 0, 0),
-    ],
-    AidCategory.MARKET: [
-        ("พื้นที่ขายสินค้าตลาดนัดชุมชน", ["MOC"], 0, 1_000),
-        ("ขายผักปลอดภัยในตลาดเขียวโรงพยาบาล", ["PHO"], 1_000, 3_000),
-        ("ขายผลผลิตผ่านร้านค้าสหกรณ์การเกษตร", ["CPD"], 1_000, 5_000),
-        ("ออกแบบบรรจุภัณฑ์และขายออนไลน์", ["มหาวิทยาลัยขอนแก่น", "มหาวิทยาลัยราชภัฏขอนแก่น"], 2_000, 6_000),
-        ("ออกร้านงานเทศกาลไหมและประเพณีผูกเสี่ยว", ["PROV", "CDD"], 1_000, 4_000),
-        ("ขึ้นทะเบียนสินค้า OTOP และเชื่อมตลาด", ["CDD"], 500, 2_000),
-        ("พื้นที่ขายสินค้าชุมชนในห้างสรรพสินค้า", ["หอการค้าจังหวัดขอนแก่น"], 1_000, 5_000),
-    ],
-    AidCategory.WELFARE: [
-        ("เงินสงเคราะห์ครอบครัวผู้มีรายได้น้อย", ["MSDHS"], 1_000, 3_000),
-        ("ซ่อมแซมที่อยู่อาศัยผู้ยากไร้", ["MSDHS", "DOPA"], 15_000, 40_000),
-        ("ทุนการศึกษาบุตร", ["PEO", "มหาวิทยาลัยขอนแก่น"], 2_000, 10_000),
-        ("ลงทะเบียนบัตรสวัสดิการแห่งรัฐ", ["CGD"], 0, 0),
-        ("เบี้ยความพิการ", ["DLA"], 9_600, 9_600),
-        ("เบี้ยยังชีพผู้สูงอายุ", ["DLA"], 7_200, 12_000),
-        ("รถเข็นและอุปกรณ์ช่วยเหลือคนพิการ", ["PHO"], 3_000, 8_000),
-        ("ถุงยังชีพ", ["DOPA", "PROV"], 500, 1_000),
-        ("ปรับปรุงห้องน้ำสำหรับผู้สูงอายุ", ["MSDHS"], 10_000, 20_000),
-    ],
-}
-AID_OUTCOMES = [
-    "ครัวเรือนมีรายได้เพิ่มขึ้นเดือนละประมาณ {n},000 บาท", "ลดรายจ่ายค่าอาหารในครัวเรือน",
-    "บุตรได้เรียนต่อ", "สมาชิกได้งานทำใกล้บ้าน", "ขายผลผลิตได้ต่อเนื่อง",
-    "ที่อยู่อาศัยปลอดภัยขึ้น", "ได้รับสิทธิครบถ้วน", "ขยายผลให้เพื่อนบ้าน",
-]
-AID_CANCELLED = ["ครัวเรือนไม่ประสงค์รับ", "งบประมาณไม่เพียงพอ", "ครัวเรือนได้รับจากโครงการอื่นแล้ว"]
-FINDINGS = [
-    "ครอบครัวอยู่บ้านครบ สุขภาพแข็งแรงดี",
-    "หัวหน้าครัวเรือนไปรับจ้างต่างจังหวัด คุยกับคู่สมรส",
-    "ผู้สูงอายุมีอาการความดันสูง แนะนำให้ไปพบ รพ.สต.",
-    "เริ่มปลูกผักสวนครัวรอบบ้าน มีรายได้เสริม",
-    "ไก่ไข่ที่ได้รับเริ่มออกไข่ ขายในหมู่บ้านได้",
-    "ติดตามภาระหนี้ ธ.ก.ส. ครัวเรือนขอพักชำระหนี้",
-    "บุตรไปโรงเรียนสม่ำเสมอ ผลการเรียนดีขึ้น",
-    "บ้านหลังคารั่ว ประสานขอรับการซ่อมแซม",
-    "ขาดน้ำใช้ช่วงหน้าแล้ง ประสานขอถังเก็บน้ำ",
-    "ลงทะเบียนบัตรสวัสดิการแห่งรัฐเรียบร้อย",
-    "ทอผ้าไหมขายได้ประมาณเดือนละ 2,000 บาท",
-    "หัวหน้าครัวเรือนว่างงาน แนะนำให้สมัครงานกับจัดหางาน",
-    "ผู้ป่วยติดเตียงได้รับการดูแลจาก อสม. ต่อเนื่อง",
-    "เก็บเกี่ยวข้าวแล้ว ผลผลิตดีกว่าปีก่อน",
-    "ครัวเรือนทำบัญชีรับจ่ายตามที่แนะนำ",
-]
-NEEDS_OBSERVED = [
-    "ต้องการพันธุ์ปลา", "ต้องการทุนประกอบอาชีพ", "ต้องการอุปกรณ์ทำการเกษตร", "ต้องการซ่อมแซมบ้าน",
-    "ต้องการรถเข็นสำหรับผู้สูงอายุ", "ต้องการตลาดรองรับสินค้า", "ต้องการงานทำใกล้บ้าน",
-    "ต้องการทุนการศึกษาให้บุตร",
-]
-# Highest schooling of adults by age band, as (level, weight).
-ADULT_EDUCATION = {
-    "young": [(Education.PRIMARY, 5), (Education.LOWER_SECONDARY, 25),
-              (Education.UPPER_SECONDARY, 45), (Education.DIPLOMA, 14), (Education.BACHELOR, 11)],
-    "middle": [(Education.NONE, 3), (Education.PRIMARY, 45), (Education.LOWER_SECONDARY, 24),
-               (Education.UPPER_SECONDARY, 19), (Education.DIPLOMA, 5), (Education.BACHELOR, 4)],
-    "elder": [(Education.NONE, 18), (Education.PRIMARY, 75), (Education.LOWER_SECONDARY, 7)],
-}
-# fmt: on
-END_NOTES = {
-    EndReason.REASSIGNED: "ปรับการจับคู่ให้เจ้าหน้าที่ที่อยู่ใกล้ครัวเรือน",
-    EndReason.OFFICIAL_TRANSFERRED: "เจ้าหน้าที่ย้ายไปปฏิบัติงานอำเภออื่น",
-    EndReason.OTHER: "เจ้าหน้าที่ขอเปลี่ยนเนื่องจากภาระงาน",
-}
 # Seven digits that identify the person within a national ID: n ↦ n·A + B (mod 10⁷) is a
 # bijection (A is coprime with 10), so IDs never repeat and do not look sequential.
 _SERIAL_MOD = 10_000_000
@@ -391,7 +223,7 @@ class _Builder:
 
     def run(self, *, households: int, officials: int) -> dict[str, int]:
         self._load_reference_data()
-        per_district = _apportion(households, [len(self.subdistricts[d]) for d in self.districts])
+        per_district = apportion(households, [len(self.subdistricts[d]) for d in self.districts])
         logins = self._create_staff_logins()
         official_rows = self._create_officials(officials, per_district)
         self.counts["users"] = len(official_rows) + len(logins)
@@ -488,22 +320,22 @@ class _Builder:
         codes = list(AGENCY_WEIGHTS)
         agency_of = [
             code
-            for code, n in zip(codes, _apportion(total, list(AGENCY_WEIGHTS.values())), strict=True)
+            for code, n in zip(codes, apportion(total, list(AGENCY_WEIGHTS.values())), strict=True)
             for _ in range(n)
         ]
         # Officials work where the households are, so most can be paired in their own district.
         district_of = [
             district
             for district, n in zip(
-                self.districts, _apportion(total, households_per_district), strict=True
+                self.districts, apportion(total, households_per_district), strict=True
             )
             for _ in range(n)
         ]
         rng.shuffle(agency_of)
         rng.shuffle(district_of)
         # The demo official is the first: an official of พช. in Mueang Khon Kaen.
-        _move_to_front(agency_of, DEMO_AGENCY)
-        _move_to_front(district_of, DEMO_DISTRICT)
+        move_to_front(agency_of, DEMO_AGENCY)
+        move_to_front(district_of, DEMO_DISTRICT)
 
         user_model = get_user_model()
         unusable = make_password(None)  # one unusable hash for every official without a login
@@ -591,13 +423,13 @@ class _Builder:
         members = self._members(district)
         size = len(members)
         income = sum(int(m.income) for m in members)
-        level = _poverty_level(income / size, rng)
+        level = draw_poverty_level(income / size, rng)
         entry = max(1, level - rng.choices([0, 1, 2], weights=[65, 28, 7])[0])
         joined_on = self.today - dt.timedelta(days=rng.randint(365, 548))
         consent = rng.random() < 0.96
         villages = self.villages[subdistrict]
         village_no = rng.randint(1, len(villages))
-        school_age = any(m.education in _SCHOOL_LEVELS for m in members)
+        school_age = any(m.education in SCHOOL_LEVELS for m in members)
         ill = any(m.chronic_illness or m.disability for m in members)
         needs = {
             "need_health": rng.random() < (0.7 if ill else 0.2),
@@ -700,7 +532,7 @@ class _Builder:
             sex=sex,
             relation=relation,
             is_head=relation == Relation.HEAD,
-            education=_education(age, rng),
+            education=draw_education(age, rng),
             occupation=occupation,
             income=Decimal(income),
             phone=self._phone() if age >= 18 and rng.random() < 0.5 else "",
@@ -911,61 +743,3 @@ class _Builder:
         self.serial += 1
         first_twelve = f"{1 if birth_year >= 1984 else 3}{district}{serial:07d}"
         return first_twelve + str(check_digit(first_twelve))
-
-
-# Annual income per person (baht) below which each level is the usual judgement.
-_LEVEL_CEILINGS = [
-    (12_000, PovertyLevel.STRUGGLING),
-    (24_000, PovertyLevel.HARD),
-    (38_000, PovertyLevel.GETTING_BY),
-]
-_SCHOOL_LEVELS = {Education.PRIMARY, Education.LOWER_SECONDARY, Education.UPPER_SECONDARY}
-
-
-def _education(age: int, rng: random.Random) -> str:
-    """Highest level reached (or being studied) at this age."""
-    if age < 3:
-        return ""
-    if age < 6:
-        return Education.PRESCHOOL
-    if age < 12:
-        return Education.PRIMARY
-    if age < 15:
-        return Education.LOWER_SECONDARY
-    if age < 18:
-        return Education.UPPER_SECONDARY
-    band = "young" if age < 30 else "middle" if age < 60 else "elder"
-    table = ADULT_EDUCATION[band]
-    return rng.choices([level for level, _ in table], weights=[w for _, w in table])[0]
-
-
-def _poverty_level(income_per_person: float, rng: random.Random) -> int:
-    """Mostly follows income per person (the จปฐ. line is 38,000 baht a year), with noise:
-    the level is the buddy's judgement, not a formula."""
-    level = next(
-        (level for ceiling, level in _LEVEL_CEILINGS if income_per_person < ceiling),
-        PovertyLevel.WELL,
-    )
-    shift = rng.choices([-1, 0, 1], weights=[15, 70, 15])[0]
-    return min(PovertyLevel.WELL, max(PovertyLevel.STRUGGLING, level + shift))
-
-
-def _apportion(total: int, weights: list[float]) -> list[int]:
-    """Split `total` in proportion to `weights` (largest remainder); everyone gets at least
-    one when there are enough to go round."""
-    floor = 1 if total >= len(weights) else 0
-    rest = total - floor * len(weights)
-    whole = sum(weights) or 1
-    shares = [rest * w / whole for w in weights]
-    counts = [int(share) for share in shares]
-    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], i))
-    for i in by_remainder[: rest - sum(counts)]:
-        counts[i] += 1
-    return [count + floor for count in counts]
-
-
-def _move_to_front(items: list, value) -> None:
-    """Swap the first `value` to index 0 (keeps the counts of a shuffled list)."""
-    if value in items:
-        i = items.index(value)
-        items[0], items[i] = items[i], items[0]

@@ -5,8 +5,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from households.imports import people, reading
-from households.imports.exports import neutralise
+from households.imports import people
+from households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, PAIRING_COLUMNS
+from kuseaw import spreadsheets
 
 # The example row of each template, by column key; a key not listed gets an empty cell.
 EXAMPLES = {
@@ -43,10 +44,10 @@ EXAMPLES = {
 }
 
 TEMPLATES = {
-    "households": ("ครัวเรือน", reading.HOUSEHOLD_COLUMNS),
-    "members": ("สมาชิก", reading.MEMBER_COLUMNS),
+    "households": ("ครัวเรือน", HOUSEHOLD_COLUMNS),
+    "members": ("สมาชิก", MEMBER_COLUMNS),
     "officials": ("เจ้าหน้าที่", people.OFFICIAL_COLUMNS),
-    "pairings": ("การจับคู่", people.PAIRING_COLUMNS),
+    "pairings": ("การจับคู่", PAIRING_COLUMNS),
 }
 
 
@@ -96,18 +97,14 @@ def template_workbook(kind: str) -> bytes:
 
 
 def errors_workbook(row_errors: list[dict]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("ข้อผิดพลาด")
-    sheet.append(["แผ่นงาน", "แถว", "คอลัมน์", "ข้อความ"])
-    for error in row_errors:
-        sheet.append(
-            [
-                neutralise(error.get("sheet") or ""),
-                error.get("row"),
-                neutralise(error.get("column") or ""),
-                neutralise(error.get("message") or ""),
-            ]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    rows = [
+        [
+            error.get("sheet") or "",
+            error.get("row"),
+            error.get("column") or "",
+            error.get("message") or "",
+        ]
+        for error in row_errors
+    ]
+    header = ["แผ่นงาน", "แถว", "คอลัมน์", "ข้อความ"]
+    return spreadsheets.to_xlsx(spreadsheets.Sheet("ข้อผิดพลาด", header, rows))

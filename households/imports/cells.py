@@ -339,7 +339,7 @@ def split_full_name(value) -> tuple[str, str, str]:
 
 
 def parse_person_name(raw: dict) -> tuple[str, str, str]:
-    """(title, first, last) from a row read with the name columns of reading.py: either
+    """(title, first, last) from a row read with the name columns of columns.py: either
     one «ชื่อ-สกุล» column (full_name) or separate title/first_name/last_name columns.
     """
     written_title = parse_text(raw.get("title"))

@@ -1,34 +1,19 @@
 """Export the households, visits and aid records a user may see, as .xlsx or .csv.
 
-Every query starts from Household.objects.visible_to(user). Cells that a spreadsheet would
-run as a formula are neutralised here, by our own function: django-import-export's
-option strips only a leading «=».
+Every query starts from Household.objects.visible_to(user). The files are written by
+kuseaw.spreadsheets, which neutralises every cell a spreadsheet would run as a formula.
 """
 
-import csv
-import io
-
 from django.db.models import Count, Q
-from openpyxl import Workbook
 
 from households.models import AidRecord, Household, Member, PovertyLevel, Visit
+from kuseaw import spreadsheets
 from kuseaw.national_id import mask_national_id
-from officials.roles import Role, role_of
-
-# What a spreadsheet reads as the start of a formula (or of DDE): =, +, -, @, tab, CR.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell value that cannot run as a formula: text starting with a dangerous
-    character gets a leading single quote. Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from officials.roles import is_admin
 
 
 def may_see_national_ids(user) -> bool:
-    return role_of(user) == Role.ADMIN
+    return is_admin(user)
 
 
 def filter_households(queryset, params):
@@ -178,34 +163,11 @@ EXPORTS = {
 }
 
 
-def to_xlsx(title: str, header: list, rows: list) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append([neutralise(v) for v in header])
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def to_csv(header: list, rows: list) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([neutralise(v) for v in header])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
-    # With a BOM, Thai Excel opens UTF-8 correctly.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def export(user, what: str, fmt: str, params) -> tuple[bytes, str]:
     """The file's bytes and its content type."""
     title, build = EXPORTS[what]
-    header, rows = build(user, params)
+    sheet = spreadsheets.Sheet(title, *build(user, params))
+    # Dates in the Buddhist Era as the import reads them back (15/02/2564), like every export.
     if fmt == "xlsx":
-        return (
-            to_xlsx(title, header, rows),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    return to_csv(header, rows), "text/csv; charset=utf-8"
+        return spreadsheets.to_xlsx(sheet, dates="numeric"), spreadsheets.XLSX
+    return spreadsheets.to_csv(sheet, dates="numeric"), spreadsheets.CSV

@@ -25,349 +25,56 @@ The per-row cost is what decides whether 10,000 households preview and commit in
 3 s each (bench/import_households.py): the fast paths (checks.ModelChecker,
 checks.instance_maker, cached choice lookups) stay, and full_clean only words the errors of
 a row that fails them.
+
+This module holds HouseholdRowsResource, its chunk loader and the row checks. Beside it:
+household_fields.py (the fields an import sets, a cell parser per column, the resource
+Fields), person_rows.py (a head's or member's cells; the members sheet), chunk_writes.py
+(one chunk's writes) and resource_base.py (what the officials and pairings resources in
+people.py share with this one).
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-import tablib
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import resources
 from import_export.instance_loaders import CachedInstanceLoader
 
-from households.imports import cells, checks, reading
+from households.imports import cells, checks
+from households.imports.chunk_writes import ChunkWrites
+from households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from households.imports.household_fields import (
+    HEAD_KEYS,
+    HOUSEHOLD_DEFAULTS,
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_KEYS,
+    MEMBER_FIELDS,
+    MEMBER_KEYS,
+    cell_fields,
+)
+from households.imports.person_rows import ParsedMember, PersonRowsResource
 from households.imports.report import ERROR, NEW, UNCHANGED, UPDATED, RowIssue
-from households.imports.writing import ChunkWriter, NewRows, history_context
+from households.imports.resource_base import (
+    RowsMeta,
+    field_cells,
+    field_errors,
+    is_blank,
+    quiet_national_id,
+    read_cells,
+)
+from households.imports.writing import ChunkWriter
 from households.models import (
-    MEMBER_PROFILE_FIELDS,
-    Cause,
     Consent,
     ConsentDecision,
     ConsentMethod,
-    Education,
     Household,
     Member,
-    PovertyLevel,
     Relation,
-    Sex,
-    Status,
 )
-
-MEMBERS_SHEET = "สมาชิก"
-
-# The household fields an import may set (and compares, to tell «updated» from «unchanged»).
-HOUSEHOLD_FIELDS = [
-    "house_no",
-    "village_no",
-    "village_name",
-    "subdistrict_id",
-    "phone",
-    "status",
-    "poverty_level",
-    "poverty_level_at_entry",
-    "cause",
-    "need_health",
-    "need_living",
-    "need_education",
-    "need_income",
-    "need_public_services",
-    "annual_income",
-    "debts",
-    "land_rai",
-    "livelihood_assets",
-    "joined_on",
-    "consent_given",
-    "consent_date",
-]
-MEMBER_FIELDS = MEMBER_PROFILE_FIELDS
-NAME_KEYS = ("full_name", "title", "first_name", "last_name")
-# Defaults for a new record when the file has no such column or the cell is blank.
-HOUSEHOLD_DEFAULTS = {"cause": Cause.LACK_OF_OPPORTUNITY}
-# A blank cell in these columns clears the field; in any other it keeps what is there.
-CLEARED_BY_BLANK = {"birth_date", "national_id", "consent_date"}
-
-
-# --- cell widgets ----------------------------------------------------------------------
-
-
-class CellWidget(widgets.Widget):
-    """One of the cell parsers in cells.py as an import-export widget.
-
-    A cell that cannot be read raises cells.CellError (a ValueError), which the resource
-    turns into a Thai row/column error.
-    """
-
-    def __init__(self, parse, **kwargs):
-        super().__init__(**kwargs)
-        self.parse = parse
-
-    def clean(self, value, row=None, **kwargs):
-        return self.parse(value)
-
-
-def _choice(choices, label):
-    # A column holds a handful of distinct spellings: remember each one's answer.
-    known = {}
-
-    def parse(value):
-        try:
-            return known[value]
-        except (KeyError, TypeError):
-            pass
-        result = cells.parse_choice(value, choices, label=label)
-        if isinstance(value, str | int):
-            known[value] = result
-        return result
-
-    return parse
-
-
-def _text(value):
-    return cells.parse_text(value) or ""
-
-
-def _bool(value):
-    return bool(cells.parse_bool(value))
-
-
-def _consent(value):
-    """Yes or no; a blank cell is None, so it keeps the consent on record."""
-    return None if cells.parse_text(value) == "" else cells.parse_bool(value)
-
-
-def _int(label):
-    return lambda value: cells.parse_int(value, label=label)
-
-
-def _decimal(label):
-    return lambda value: cells.parse_decimal(value, label=label)
-
-
-def _parsers(columns) -> dict:
-    """column key → cell parser, for the household row and for a member row."""
-    label = {c.key: c.label for c in columns}.get
-    return {
-        # household
-        "code": _text,
-        "house_no": _text,
-        "village_no": _int(label("village_no")),
-        "village_name": _text,
-        "status": _choice(Status, label("status")),
-        "poverty_level": _choice(PovertyLevel, label("poverty_level")),
-        "poverty_level_at_entry": _choice(PovertyLevel, label("poverty_level_at_entry")),
-        "cause": _choice(Cause, label("cause")),
-        "need_health": _bool,
-        "need_living": _bool,
-        "need_education": _bool,
-        "need_income": _bool,
-        "need_public_services": _bool,
-        "annual_income": _decimal(label("annual_income")),
-        "debts": _decimal(label("debts")),
-        "land_rai": _decimal(label("land_rai")),
-        "livelihood_assets": _text,
-        "joined_on": cells.parse_date,
-        "consent_given": _consent,
-        "consent_date": cells.parse_date,
-        # a person: the head in the household row, or a member in the members sheet
-        "national_id": cells.parse_national_id,
-        "birth_date": cells.parse_date,
-        "sex": _choice(Sex, label("sex")),
-        "phone": cells.parse_phone,
-        "relation": _choice(Relation, label("relation")),
-        "education": _choice(Education, label("education")),
-        "occupation": _text,
-        "income": _decimal(label("income")),
-        "disability": _text,
-        "chronic_illness": _text,
-        "has_welfare_card": _bool,
-    }
-
-
-HOUSEHOLD_KEYS = ["code", *(name for name in HOUSEHOLD_FIELDS if name != "subdistrict_id")]
-HEAD_KEYS = ["national_id", "birth_date", "sex", "phone"]
-MEMBER_KEYS = [*HEAD_KEYS, "relation", "education", "occupation", "income"]
-MEMBER_KEYS += ["disability", "chronic_illness", "has_welfare_card"]
-
-
-def _cell_fields(keys, columns) -> dict[str, fields.Field]:
-    """A resource Field per column: column_name is the column's key in reading.py (the
-    reader has already matched the file's Thai header and its variants to it)."""
-    parsers = _parsers(columns)
-    labels = {c.key: c.label for c in columns}
-    made = {}
-    for key in keys:
-        if key not in labels:
-            continue
-        made[key] = fields.Field(
-            attribute=key,
-            column_name=key,
-            widget=CellWidget(parsers[key]),
-            saves_null_values=key in CLEARED_BY_BLANK,
-        )
-    return made
-
-
-def _cells(resource_fields) -> list[tuple]:
-    """(column, attribute, widget.clean, saves null) per Field: what Field.clean() and
-    Field.save() do for a cell, looked up once rather than for every cell of every row."""
-    return [
-        (f.column_name, f.attribute, f.widget.clean, f.saves_null_values) for f in resource_fields
-    ]
-
-
-def read_cells(cells_, row, labels, set_value, errors) -> None:
-    """What the library's import_instance() does with each Field (its widget cleans the
-    cell; a blank keeps what is stored unless the field saves nulls), without its three
-    calls per cell, and with each error kept as (column label, Thai message).
-    `cells_` come from _cells(); every column must be in the row."""
-    for column, attribute, clean, saves_null in cells_:
-        try:
-            value = clean(row[column], row)
-        except ValueError as error:
-            label = labels[column]
-            errors.append((label, _without_label(str(error), label)))
-            continue
-        if value is not None or saves_null:
-            set_value(attribute, value)
-
-
-def table_dataset(table_rows, keys: list[str]) -> tablib.Dataset:
-    """reading.Table rows as the Dataset import_data() takes; `_row` is the row number as
-    Excel shows it."""
-    data = tablib.Dataset(headers=[*keys, "_row"])
-    for row_number, values in table_rows:
-        data.append([*(values[k] for k in keys), row_number])
-    return data
-
-
-def import_rows(resource, dataset, *, dry_run: bool):
-    """resource.import_data() inside the caller's transaction. The rows' own errors are in
-    the resource's report; any other error (a fault in the import itself) is raised."""
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=False)
-    if result.has_errors():
-        failures = [e for _, errors in result.row_errors() for e in errors]
-        raise (failures or result.base_errors)[0].error
-    return result
-
-
-class RowsMeta:
-    """The resource options the app's imports share: bulk mode writing once per
-    import_data() call, after every row is checked; our own report instead of the
-    library's diff; the model checks run by validate_instance(); the import's own
-    transaction holds every call."""
-
-    use_bulk = True
-    batch_size = None
-    skip_diff = True
-    report_skipped = True
-    clean_model_instances = False
-    use_transactions = False
-
-
-def _without_label(message: str, label: str) -> str:
-    return message.removeprefix(f"{label}: ")
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _field_errors(error: ValidationError, labels_by_field: dict) -> list[tuple[str, str]]:
-    found = []
-    for field_name, messages in error.message_dict.items():
-        label = labels_by_field.get(field_name, "")
-        found.extend((label, message) for message in messages)
-    return found
-
-
-# --- a person's cells: the head in the household row, a member in the members sheet ------
-
-
-class PersonRowsResource(resources.ModelResource):
-    """Reads a person's cells into Member field values with its Fields' widgets.
-
-    The households import does not import members on their own: a member belongs to a
-    household row, so this resource's `read()` gives the values and errors, and the
-    household resource checks and writes them with its household.
-    """
-
-    class Meta:
-        model = Member
-        fields = ()
-
-    def __init__(self, keys, columns):
-        super().__init__()
-        self.fields.update(_cell_fields(keys, columns))
-        self.labels = {c.key: c.label for c in columns}
-        self.import_fields = list(self.fields.values())
-        self.cells = _cells(self.import_fields)
-        # model field → column label, for the errors full_clean words
-        self.labels_by_field = {f.attribute: self.labels[f.column_name] for f in self.import_fields}
-        for key in NAME_KEYS[1:]:
-            if key in self.labels:
-                self.labels_by_field[key] = self.labels[key]
-
-    def read(self, row) -> tuple[dict, list[tuple[str, str]]]:
-        """(Member field values, [(column label, Thai message)]) for one row's cells. A
-        blank optional cell is left out, so it keeps what is stored."""
-        values, errors = {}, []
-        present = [c for c in self.cells if c[0] in row]
-        read_cells(present, row, self.labels, values.__setitem__, errors)
-        if any(key in row for key in NAME_KEYS):
-            try:
-                values["title"], values["first_name"], values["last_name"] = (
-                    cells.parse_person_name(row)
-                )
-            except cells.CellError as error:
-                key = "full_name" if "full_name" in row else "first_name"
-                errors.append((self.labels.get(key, "ชื่อ-สกุล"), str(error)))
-        return values, errors
-
-
-@dataclass
-class ParsedMember:
-    row: int
-    sheet: str
-    fields: dict
-    errors: list
-
-
-def read_members(table, report) -> dict[str, list[ParsedMember]]:
-    """The members sheet (or file), grouped by household code or the head's national ID."""
-    people = PersonRowsResource(MEMBER_KEYS, reading.MEMBER_COLUMNS)
-    labels = people.labels
-    by_key = defaultdict(list)
-    for row_number, values in table.rows():
-        fields_, errors = people.read(values)
-        member = ParsedMember(row_number, MEMBERS_SHEET, fields_, errors)
-        code = cells.parse_text(values.get("household_code")) or ""
-        head_id = None
-        try:
-            head_id = cells.parse_national_id(values.get("head_national_id"))
-        except cells.CellError as error:
-            errors.append((labels.get("head_national_id", ""), str(error)))
-        key = code or head_id
-        if not key:
-            report.errors.append(
-                RowIssue(
-                    row_number,
-                    labels.get("household_code", "รหัสครัวเรือน"),
-                    "ต้องระบุรหัสครัวเรือนหรือเลขประจำตัวประชาชนของหัวหน้าครัวเรือน",
-                    MEMBERS_SHEET,
-                )
-            )
-            continue
-        by_key[key].append(member)
-    return by_key
-
-
-# --- the household rows ----------------------------------------------------------------
 
 
 @dataclass
@@ -416,8 +123,8 @@ class HouseholdRowsResource(resources.ModelResource):
         super().__init__()
         self.overlap_writes = overlap_writes
         self.file_name = file_name
-        columns = reading.HOUSEHOLD_COLUMNS
-        self.fields.update(_cell_fields(HOUSEHOLD_KEYS, columns))
+        columns = HOUSEHOLD_COLUMNS
+        self.fields.update(cell_fields(HOUSEHOLD_KEYS, columns))
         self.import_fields = self.file_fields = list(self.fields.values())
         self.labels = {c.key: c.label for c in columns}
         self.labels_by_field = {f.attribute: self.labels[f.column_name] for f in self.import_fields}
@@ -431,7 +138,7 @@ class HouseholdRowsResource(resources.ModelResource):
             else (column, attribute, clean, saves_null)
             for column, attribute, clean, saves_null in self.heads.cells
         ]
-        self.member_labels = {c.key: c.label for c in reading.MEMBER_COLUMNS}
+        self.member_labels = {c.key: c.label for c in MEMBER_COLUMNS}
         self.refs = cells.ReferenceIndex.load()
         self.report = report
         self.members_by_key = members_by_key
@@ -469,7 +176,7 @@ class HouseholdRowsResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         # Only the columns this file has: a missing column leaves its field alone.
         self.file_fields = [f for f in self.import_fields if f.column_name in dataset.headers]
-        self.file_cells = _cells(self.file_fields)
+        self.file_cells = field_cells(self.file_fields)
         set_here = {"code", "subdistrict_id", "poverty_level_at_entry", "consent_date"}
         self.household_ok = checks.household_fields_ok.only(
             {f.attribute for f in self.file_fields} | set_here, self.new_household()
@@ -548,7 +255,7 @@ class HouseholdRowsResource(resources.ModelResource):
         if not instance.code:
             errors.append((self.labels["code"], "ต้องระบุรหัสครัวเรือน"))
         self._resolve_place(instance, row, errors)
-        if outcome.is_new and not _blank(row.get("poverty_level")):
+        if outcome.is_new and not is_blank(row.get("poverty_level")):
             instance.poverty_level_at_entry = instance.poverty_level
         if instance.consent_given and instance.consent_date is None:
             instance.consent_date = outcome.before.get("consent_date") or self.today
@@ -649,13 +356,13 @@ class HouseholdRowsResource(resources.ModelResource):
         """The subdistrict's id for the row's district and subdistrict cells, or None with
         the errors noted."""
         district = None
-        if not _blank(row.get("district")):
+        if not is_blank(row.get("district")):
             try:
                 district = self.refs.district(row["district"])
             except cells.CellError as error:
                 errors.append((self.labels["district"], str(error)))
                 return None
-        if _blank(row.get("subdistrict")):
+        if is_blank(row.get("subdistrict")):
             errors.append((self.labels["subdistrict"], "ต้องระบุตำบล"))
             return None
         try:
@@ -682,7 +389,7 @@ class HouseholdRowsResource(resources.ModelResource):
                     validate_constraints=False,
                 )
             except ValidationError as error:
-                errors.extend(_field_errors(error, self.labels_by_field))
+                errors.extend(field_errors(error, self.labels_by_field))
         changed = [n for n in HOUSEHOLD_FIELDS if not is_new and getattr(household, n) != before[n]]
 
         existing_members = self.current.get(household.pk, []) if not is_new else []
@@ -791,7 +498,7 @@ class HouseholdRowsResource(resources.ModelResource):
                 )
             except ValidationError as error:
                 people = self.members_reader if member.sheet else self.heads
-                errors.extend(_field_errors(error, people.labels_by_field))
+                errors.extend(field_errors(error, people.labels_by_field))
                 return None
         if before is None:
             return NEW, instance
@@ -801,7 +508,7 @@ class HouseholdRowsResource(resources.ModelResource):
     @property
     def members_reader(self):
         if not hasattr(self, "_members_reader"):
-            self._members_reader = PersonRowsResource(MEMBER_KEYS, reading.MEMBER_COLUMNS)
+            self._members_reader = PersonRowsResource(MEMBER_KEYS, MEMBER_COLUMNS)
         return self._members_reader
 
     # the writes, once per chunk, only when not a dry run
@@ -817,7 +524,7 @@ class HouseholdRowsResource(resources.ModelResource):
         chunk's write: its error fails the import here."""
         self.writer.wait()
         if not dry_run and self.report.ok:
-            self._pending = _ChunkWrites(
+            self._pending = ChunkWrites(
                 new_households=self._plan_households_new,
                 households=[h for h in self.update_instances if h._import_changed],
                 demoted=self._plan_demoted,
@@ -851,85 +558,6 @@ class HouseholdRowsResource(resources.ModelResource):
             writes.write()  # the updates go through the ORM: in this thread
 
 
-@dataclass
-class _ChunkWrites:
-    """One chunk's writes, in the order they must be made: households first (members
-    point at them), former heads demoted before a new head arrives."""
-
-    new_households: list
-    households: list  # changed
-    demoted: list
-    changed_members: list
-    new_members: list
-    consents: list  # new consent records
-    user_id: int | None
-    # set by prepare()
-    now: datetime.datetime | None = None
-    history: tuple = ()
-    household_rows: NewRows | None = None
-    member_rows: NewRows | None = None
-    consent_rows: NewRows | None = None
-
-    @property
-    def only_new(self) -> bool:
-        return not (self.households or self.demoted or self.changed_members)
-
-    def prepare(self) -> None:
-        """Ids, stamps and COPY text for the new rows (in the import's thread, which owns
-        the instances); the history context the writes carry."""
-        self.now = now = timezone.now()
-        self.history = history_context()
-        self.household_rows = NewRows(Household, self.new_households)
-        self.member_rows = NewRows(Member, self.new_members)
-        with connection.cursor() as cursor:
-            if self.new_households:
-                self.household_rows.prepare(cursor, now)
-            for member in self.new_members:
-                member.household_id = member._import_household.pk  # it has an id now
-                member.updated_by_id = self.user_id
-            if self.new_members:
-                self.member_rows.prepare(cursor, now)
-            for consent in self.consents:  # after the households and members they name
-                consent.household_id = consent._import_household.pk
-                consent.given_by_id = consent._import_given_by.pk
-            self.consent_rows = NewRows(Consent, self.consents)
-            if self.consents:
-                self.consent_rows.prepare(cursor, now)
-
-    def copy_new(self, cursor) -> None:
-        """The new households and members: all a first import of a file has, and all that
-        can run in ChunkWriter's thread (it needs no ORM)."""
-        self.household_rows.copy(cursor, self.history)
-        self.member_rows.copy(cursor, self.history)
-        self.consent_rows.copy(cursor, self.history)
-
-    def write(self) -> None:
-        """Every write, in this thread (the updates go through the ORM)."""
-        now = self.now
-        with connection.wrap_database_errors, connection.cursor() as cursor:
-            self.household_rows.copy(cursor, self.history)
-        if self.households:
-            names = sorted({name for h in self.households for name in h._import_changed})
-            for household in self.households:
-                household.updated_at = now
-            Household.objects.bulk_update(self.households, [*names, "updated_at"], batch_size=2000)
-        if self.demoted:
-            for member in self.demoted:
-                member.updated_at, member.updated_by_id = now, self.user_id
-            Member.objects.bulk_update(
-                self.demoted, ["is_head", "relation", "updated_at", "updated_by"]
-            )
-        if self.changed_members:
-            for member in self.changed_members:
-                member.updated_at, member.updated_by_id = now, self.user_id
-            Member.objects.bulk_update(
-                self.changed_members, [*MEMBER_FIELDS, "updated_at", "updated_by"], batch_size=2000
-            )
-        with connection.wrap_database_errors, connection.cursor() as cursor:
-            self.member_rows.copy(cursor, self.history)
-            self.consent_rows.copy(cursor, self.history)
-
-
 def _remembered(clean, known: dict):
     """clean(value, row), answered from `known` when the value was read already."""
 
@@ -951,15 +579,6 @@ def _any(texts) -> RawSQL:
 def _any_id(ids) -> RawSQL:
     """_any for row ids."""
     return RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
-
-
-def quiet_national_id(value):
-    """The national ID in a cell, or None when there is none or it is wrong (the row's
-    own reading reports that)."""
-    try:
-        return cells.parse_national_id(value)
-    except cells.CellError:
-        return None
 
 
 def _field_label(name: str) -> str:

@@ -26,14 +26,9 @@ from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 
 from households.imports import cells, reading
-from households.imports.household_rows import (
-    CellWidget,
-    RowsMeta,
-    import_rows,
-    quiet_national_id,
-    table_dataset,
-)
-from households.imports.services import (
+from households.imports.columns import OFFICIAL_COLUMNS as FILE_OFFICIAL_COLUMNS
+from households.imports.columns import PAIRING_COLUMNS, Column
+from households.imports.report import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -41,28 +36,34 @@ from households.imports.services import (
     ImportFailed,
     ImportReport,
     RowIssue,
-    _audited_writes,
     write_refused,
 )
+from households.imports.resource_base import (
+    CellWidget,
+    RowsMeta,
+    import_rows,
+    quiet_national_id,
+    table_dataset,
+)
+from households.imports.writing import audited_writes
 from households.models import Household, ImportJob, ImportKind, Status
 from officials.models import Official, Pairing
 from officials.roles import GROUP_NAMES, Role
 from officials.services import PairingError, households_per_official, pairing_create
 
-# The officials file as reading.py knows it, plus: the national ID is how a row finds its
+# The officials file as columns.py knows it, plus: the national ID is how a row finds its
 # official again, so it is required; «ปฏิบัติงานอยู่» may switch an official off.
 OFFICIAL_COLUMNS = [
     dataclasses.replace(c, required=True) if c.key == "national_id" else c
-    for c in reading.OFFICIAL_COLUMNS
+    for c in FILE_OFFICIAL_COLUMNS
 ] + [
-    reading.Column(
+    Column(
         "is_active",
         "ปฏิบัติงานอยู่",
         ("ยังปฏิบัติงาน", "active", "สถานะการปฏิบัติงาน"),
         help="ใช่ หรือ ไม่ (เว้นว่าง = ใช่ สำหรับเจ้าหน้าที่ใหม่ / คงเดิมสำหรับคนที่มีอยู่แล้ว)",
     )
 ]
-PAIRING_COLUMNS = reading.PAIRING_COLUMNS
 
 USER_FIELDS = ["username", "first_name", "last_name", "email"]
 OFFICIAL_FIELDS = ["agency_id", "district_id", "position", "phone", "is_active"]
@@ -101,7 +102,7 @@ def count_rows(job: ImportJob) -> int:
 def run_people(job: ImportJob, *, write: bool, progress=None) -> ImportReport:
     """Check (and when `write`, apply in one transaction) an officials or pairings file.
 
-    Raises reading.FileProblem for an unreadable file, ImportFailed when `write` and any
+    Raises FileProblem for an unreadable file, ImportFailed when `write` and any
     row has an error (nothing is written then).
     """
     officials = job.kind == ImportKind.OFFICIALS
@@ -114,7 +115,7 @@ def run_people(job: ImportJob, *, write: bool, progress=None) -> ImportReport:
         import_rows(resource, dataset, dry_run=True)
     else:
         try:
-            with transaction.atomic(), _audited_writes(job.created_by, job.pk):
+            with transaction.atomic(), audited_writes(job.created_by, job.pk):
                 import_rows(resource, dataset, dry_run=False)
                 if not report.ok:
                     raise ImportFailed(

@@ -10,39 +10,32 @@ as a stream (reading.py) and handed to `HouseholdRowsResource.import_data()` a c
 time, each chunk a tablib Dataset; the resource checks each row the way a hand-entered
 record is checked and, on the apply, writes the chunk in bulk. Officials and pairings go
 through people.py the same way.
+
+Imports inside this package point one way: tasks.py (the background worker, and
+`import_start`, which runs a job now or queues it) uses this module; this module uses
+people.py, household_rows.py and the shared report.py and writing.py, none of which uses
+it back.
 """
 
 import html
 import io
 import re
 import zipfile
-from contextlib import contextmanager
 from itertools import islice
 
-import pghistory
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from households.imports import reading
-from households.imports.household_rows import (
-    MEMBERS_SHEET,
-    HouseholdRowsResource,
-    import_rows,
-    read_members,
-    table_dataset,
-)
-from households.imports.report import (  # noqa: F401 (the import's vocabulary, used from here)
-    ERROR,
-    NEW,
-    STATUS_LABELS,
-    UNCHANGED,
-    UPDATED,
-    ImportFailed,
-    ImportReport,
-    RowIssue,
-    write_refused,
-)
+from households.imports import people, reading
+from households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from households.imports.files import FileProblem
+from households.imports.household_fields import MEMBERS_SHEET
+from households.imports.household_rows import HouseholdRowsResource
+from households.imports.person_rows import read_members
+from households.imports.report import ImportFailed, ImportReport, RowIssue, write_refused
+from households.imports.resource_base import import_rows, table_dataset
+from households.imports.writing import audited_writes
 from households.models import ImportJob, ImportKind, ImportStatus
 
 CHUNK_SIZE = 2000
@@ -71,7 +64,7 @@ def import_households(
             import_rows(resource, table_dataset(chunk, keys), dry_run=not write)
             if progress is not None:
                 progress(report.processed)
-        labels = {c.key: c.label for c in reading.MEMBER_COLUMNS}
+        labels = {c.key: c.label for c in MEMBER_COLUMNS}
         for key, members in members_by_key.items():
             for member in members:
                 report.errors.append(
@@ -98,7 +91,7 @@ def _tables(job: ImportJob):
     households = reading.read_table(
         io.BytesIO(data),
         filename=job.file_name,
-        columns=reading.HOUSEHOLD_COLUMNS,
+        columns=HOUSEHOLD_COLUMNS,
         sheet=None,
         max_bytes=max_bytes,
     )
@@ -107,7 +100,7 @@ def _tables(job: ImportJob):
         members = reading.read_table(
             io.BytesIO(bytes(job.members_file_data)),
             filename=job.members_file_name,
-            columns=reading.MEMBER_COLUMNS,
+            columns=MEMBER_COLUMNS,
             max_bytes=max_bytes,
         )
     elif job.file_name.lower().endswith(".xlsx"):
@@ -115,7 +108,7 @@ def _tables(job: ImportJob):
             members = reading.read_table(
                 io.BytesIO(data),
                 filename=job.file_name,
-                columns=reading.MEMBER_COLUMNS,
+                columns=MEMBER_COLUMNS,
                 sheet=MEMBERS_SHEET,
                 max_bytes=max_bytes,
             )
@@ -137,32 +130,15 @@ def _sheet_names(data: bytes) -> list[str]:
 def count_rows(job: ImportJob) -> int:
     """Rows in the households file (a quick first pass, for the progress bar)."""
     if job.kind in (ImportKind.OFFICIALS, ImportKind.PAIRINGS):
-        from households.imports import people
-
         return people.count_rows(job)
     households, _ = _tables(job)
     return sum(1 for _ in households.rows())
 
 
-@contextmanager
-def _audited_writes(user, job_id):
-    """pghistory context (who imported, which job) and immediate constraint checks.
-
-    Deferred foreign-key checks queue up inside one big transaction and make every history
-    trigger slow (see households.demo); checking them per statement keeps it fast.
-    """
-    with pghistory.context(user=getattr(user, "pk", None), import_job=job_id):
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def run_households(job: ImportJob, *, write: bool, progress=None) -> ImportReport:
     """Check (and when `write`, apply in one transaction) the job's households file.
 
-    Raises reading.FileProblem for a file that cannot be read, ImportFailed when `write`
+    Raises FileProblem for a file that cannot be read, ImportFailed when `write`
     and any row has an error (nothing is written then).
     """
     households, members = _tables(job)
@@ -172,7 +148,7 @@ def run_households(job: ImportJob, *, write: bool, progress=None) -> ImportRepor
             households, members, user=user, write=False, progress=progress, file_name=job.file_name
         )
     try:
-        with transaction.atomic(), _audited_writes(user, job.pk):
+        with transaction.atomic(), audited_writes(user, job.pk):
             report = import_households(
                 households,
                 members,
@@ -212,7 +188,7 @@ def import_job_create(
         members_data and len(members_data) > settings.KUSEAW_IMPORT_MAX_BYTES
     ):
         limit = settings.KUSEAW_IMPORT_MAX_BYTES / (1024 * 1024)
-        raise reading.FileProblem(f"ไฟล์ใหญ่เกินกำหนด (ไม่เกิน {limit:,.0f} MB)")
+        raise FileProblem(f"ไฟล์ใหญ่เกินกำหนด (ไม่เกิน {limit:,.0f} MB)")
     return ImportJob.objects.create(
         created_by=user,
         kind=kind,
@@ -248,7 +224,7 @@ def import_preview(*, job: ImportJob) -> ImportJob:
     job.save(update_fields=["status", "apply_requested"])
     try:
         report = _run(job, write=False)
-    except reading.FileProblem as problem:
+    except FileProblem as problem:
         return _finish(job, status=ImportStatus.FAILED, message=str(problem), clear_file=True)
     if not report.ok:
         return _finish(
@@ -273,13 +249,13 @@ def import_apply(*, job: ImportJob) -> ImportJob:
         # Re-check to list what went wrong (the transaction was rolled back).
         try:
             report = _run(job, write=False)
-        except reading.FileProblem:
+        except FileProblem:
             report = None
         _finish(
             job, status=ImportStatus.FAILED, report=report, message=str(failure), clear_file=True
         )
         raise
-    except reading.FileProblem as problem:
+    except FileProblem as problem:
         _finish(job, status=ImportStatus.FAILED, message=str(problem), clear_file=True)
         raise ImportFailed(str(problem)) from problem
     return _finish(job, status=ImportStatus.APPLIED, report=report, clear_file=True)
@@ -290,35 +266,7 @@ def _run(job: ImportJob, *, write: bool) -> ImportReport:
         set_progress(job.pk, processed)
 
     if job.kind in (ImportKind.OFFICIALS, ImportKind.PAIRINGS):
-        from households.imports.people import run_people  # people.py builds on this module
-
-        return run_people(job, write=write, progress=progress)
+        return people.run_people(job, write=write, progress=progress)
     if job.kind != ImportKind.HOUSEHOLDS:
-        raise reading.FileProblem("ยังนำเข้าข้อมูลประเภทนี้ไม่ได้")
+        raise FileProblem("ยังนำเข้าข้อมูลประเภทนี้ไม่ได้")
     return run_households(job, write=write, progress=progress)
-
-
-def needs_background(job: ImportJob) -> bool:
-    """Large files go to the worker; the size is a cheap stand-in for the row count."""
-    rows_guess = len(job.file_data or b"") // 120  # about 120 bytes per household row
-    return rows_guess >= settings.KUSEAW_IMPORT_BACKGROUND_ROWS
-
-
-def import_start(*, job: ImportJob, apply: bool) -> ImportJob:
-    """Run the preview or the apply now, or queue it for the worker when the file is large."""
-    from households.imports.tasks import import_run
-
-    if not needs_background(job):
-        if apply:
-            try:
-                return import_apply(job=job)
-            except ImportFailed:
-                job.refresh_from_db()
-                return job
-        return import_preview(job=job)
-    job.status, job.apply_requested, job.processed_rows = ImportStatus.QUEUED, apply, 0
-    job.save(update_fields=["status", "apply_requested", "processed_rows"])
-    result = import_run.enqueue(job.pk, apply)
-    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-    job.refresh_from_db()
-    return job

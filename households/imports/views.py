@@ -12,16 +12,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from households.audit import describe_export, log_access
-from households.imports import blanks, exports, reading, services
+from households.imports import blanks, exports, services, tasks
+from households.imports.files import FileProblem
 from households.imports.forms import ImportUploadForm
+from households.imports.report import STATUS_LABELS
 from households.models import AccessAction, ImportJob, ImportKind, ImportStatus
-from officials.roles import Role, role_of
+from officials.roles import is_admin, role_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _admin_only(request):
-    if role_of(request.user) != Role.ADMIN:
+    if not is_admin(request.user):
         raise Http404
 
 
@@ -87,10 +89,10 @@ def _upload(request):
             members_file_name=members.name if members else "",
             members_data=members.read() if members else None,
         )
-    except reading.FileProblem as problem:
+    except FileProblem as problem:
         messages.error(request, str(problem))
         return redirect("imports:index")
-    services.import_start(job=job, apply=False)
+    tasks.import_start(job=job, apply=False)
     return redirect("imports:job", pk=job.pk)
 
 
@@ -104,7 +106,7 @@ def job(request, pk):
         "job": job,
         "rows": Paginator(rows, 200).get_page(request.GET.get("page")),
         "status_filter": status_filter,
-        "status_labels": services.STATUS_LABELS,
+        "status_labels": STATUS_LABELS,
         "errors": job.row_errors[:500],
         "can_confirm": job.status == ImportStatus.PREVIEWED and job.file_data is not None,
     }
@@ -118,7 +120,7 @@ def confirm(request, pk):
     if job.status != ImportStatus.PREVIEWED:
         messages.error(request, "รายการนี้ยืนยันไม่ได้แล้ว")
         return redirect("imports:job", pk=job.pk)
-    job = services.import_start(job=job, apply=True)
+    job = tasks.import_start(job=job, apply=True)
     if job.status == ImportStatus.APPLIED:
         messages.success(request, f"นำเข้า «{job.file_name}» เรียบร้อยแล้ว")
     elif job.status == ImportStatus.FAILED:

@@ -10,15 +10,32 @@ starts. A connection in the middle of a COPY must not be sent anything else (psy
 would hang), so while a copy runs every query of the import's thread first waits for it
 to end: a query there costs the overlap, never the import. `wait()` re-raises the copy's
 error, so the transaction fails as a whole, exactly as if the copy had run in the
-import's thread.
+import's thread. `audited_writes` is the frame every import's writing runs in.
 """
 
 import io
 import json
 import threading
+from contextlib import contextmanager
 
 import pghistory
 from django.db import connection
+
+
+@contextmanager
+def audited_writes(user, job_id):
+    """pghistory context (who imported, which job) and immediate constraint checks, for
+    the writes of one import job (inside the caller's transaction).
+
+    Deferred foreign-key checks queue up inside one big transaction and make every history
+    trigger slow (see households.demo); checking them per statement keeps it fast.
+    """
+    with pghistory.context(user=getattr(user, "pk", None), import_job=job_id):
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _copy_text(value) -> str:

@@ -1,8 +1,8 @@
 """Forms of the pairing pages: the list filters (GET) and the pair, end and reassign forms.
 
-The choices always come from the caller's scope (households.pairing): a filter offers only
-the districts, subdistricts and agencies the user works with, and an official can only be
-chosen from officials_with_room(user), so a posted id outside it is an invalid choice.
+The choices always come from the caller's scope (Household.objects.pairable_by): a filter
+offers only the districts, subdistricts and agencies the user works with, and an official can
+only be chosen from officials_with_room(user), so a posted id outside it is an invalid choice.
 """
 
 import re

@@ -1,7 +1,9 @@
 """Closing the gap: which households wait for a buddy, who has room, and suggested pairings.
 
-The writes go through officials.services (pairing_create locks the official's row); this
-module decides scope, proposes, and applies a proposal all or nothing.
+The scope is Household.objects.pairable_by and Official.objects.manageable_by;
+households.access.may_manage_pairings says who may open the pages. The writes go through
+officials.services (pairing_create locks the official's row); this module proposes, and
+applies a proposal all or nothing.
 """
 
 from collections import defaultdict
@@ -9,39 +11,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 
 from agencies.models import Agency, District
+from households.access import may_manage_pairings
 from households.models import Household, Status
-from officials.models import Official, Pairing
-from officials.roles import Role, role_of
+from officials.models import Official
 from officials.services import PairingError, pairing_create
-
-
-def pairable_households(user):
-    """Households this user may pair or reassign (the pairing pages' scope).
-
-    Admins: all; district staff: their district; agency coordinators: every household
-    waiting for a buddy (to find one for their officials) and those their officials look
-    after now; officials and provincial viewers: none.
-    """
-    role = role_of(user)
-    households = Household.objects.all()
-    if role == Role.ADMIN:
-        return households
-    profile = getattr(user, "staff_profile", None)
-    if role == Role.DISTRICT and profile is not None and profile.district_id:
-        return households.filter(subdistrict__district_id=profile.district_id)
-    if role == Role.COORDINATOR and profile is not None and profile.agency_id:
-        own = Pairing.objects.open().filter(
-            household=OuterRef("pk"), official__agency_id=profile.agency_id
-        )
-        return households.with_is_paired().filter(Q(is_paired=False) | Exists(own))
-    return households.none()
-
-
-def may_manage_pairings(user) -> bool:
-    return role_of(user) in (Role.ADMIN, Role.DISTRICT, Role.COORDINATOR)
 
 
 def officials_with_room(user):
@@ -70,7 +46,9 @@ def pairing_suggest(*, user, district: District | None = None) -> list[Suggestio
     then one whose agency serves the household's main need, then the agency with the
     lightest share so far, then the official with the most room. Same input, same output.
     """
-    households = pairable_households(user).unpaired().select_related("subdistrict__district")
+    households = (
+        Household.objects.pairable_by(user).unpaired().select_related("subdistrict__district")
+    )
     if district is not None:
         households = households.filter(subdistrict__district=district)
     households = households.order_by("poverty_level", "joined_on", "code")
@@ -123,7 +101,7 @@ def pairing_apply(*, user, lines: list[tuple[int, int]]) -> int:
     fails (out of scope, over the cap, already paired), nothing is written."""
     if not may_manage_pairings(user):
         raise ProposalError("คุณไม่มีสิทธิ์จับคู่")
-    households = pairable_households(user).in_bulk([h for h, _ in lines])
+    households = Household.objects.pairable_by(user).in_bulk([h for h, _ in lines])
     officials = Official.objects.manageable_by(user).in_bulk([o for _, o in lines])
     with transaction.atomic():
         for number, (household_id, official_id) in enumerate(lines, start=1):

@@ -1,8 +1,9 @@
 """The pairing pages (การจับคู่เสี่ยว): who waits for a buddy, who has room, closing the gap.
 
 Only admins, agency coordinators and district staff may open them; anyone else gets 404.
-Households come from households.pairing.services.pairable_households(user) and officials from
+Households come from Household.objects.pairable_by(user) and officials from
 Official.objects.manageable_by(user): a record outside them is 404, whatever the URL says.
+Who may open them is households.access.may_manage_pairings.
 Every write goes through officials.services or households.pairing.services.pairing_apply.
 """
 
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from households.access import may_manage_pairings
 from households.models import Household
 from households.pairing.forms import (
     EndPairingForm,
@@ -32,9 +34,7 @@ from households.pairing.services import (
     ProposalError,
     coverage_by_agency,
     coverage_by_district,
-    may_manage_pairings,
     officials_with_room,
-    pairable_households,
     pairing_apply,
     pairing_suggest,
 )
@@ -57,7 +57,7 @@ def pairing_manager_required(view):
 
 
 def _household_in_scope(user, pk) -> Household:
-    households = pairable_households(user).with_is_paired()
+    households = Household.objects.pairable_by(user).with_is_paired()
     return get_object_or_404(households.select_related("subdistrict__district"), pk=pk)
 
 
@@ -66,7 +66,7 @@ def _open_pairings_in_scope(user):
     return (
         Pairing.objects.open()
         .filter(
-            household__in=pairable_households(user),
+            household__in=Household.objects.pairable_by(user),
             official__in=Official.objects.manageable_by(user),
         )
         .select_related(
@@ -101,7 +101,7 @@ def _form_page(request, household, form, title, back, pairing=None):
 @pairing_manager_required
 @require_safe
 def index(request):
-    districts = coverage_by_district(pairable_households(request.user))
+    districts = coverage_by_district(Household.objects.pairable_by(request.user))
     agencies = coverage_by_agency(Official.objects.manageable_by(request.user))
     paired = sum(row["paired"] for row in districts)
     waiting = sum(row["unpaired"] for row in districts)
@@ -122,7 +122,7 @@ def index(request):
 @pairing_manager_required
 @require_safe
 def unpaired(request):
-    households = pairable_households(request.user).unpaired()
+    households = Household.objects.pairable_by(request.user).unpaired()
     form = UnpairedFilterForm(request.GET, households=households)
     rows = (
         form.filter(households)
@@ -256,7 +256,7 @@ def _apply_kept_lines(request):
 def suggest(request):
     if request.method == "POST" and (done := _apply_kept_lines(request)):
         return done
-    waiting = pairable_households(request.user).unpaired()
+    waiting = Household.objects.pairable_by(request.user).unpaired()
     data = request.POST if request.method == "POST" else request.GET
     form = SuggestForm(data if "district" in data else None, households=waiting)
     proposal, count = None, None

@@ -2,13 +2,11 @@
 
 Writes are services (`consent_record`, `household_anonymise`), each in one transaction
 with the acting user in the change history; reading everything about a person is
-`person_data`, turned into a workbook by `person_workbook`. Who may do each is decided in
+`person_data`, its sheets written by kuseaw.spreadsheets. Who may do each is decided in
 households.access.
 """
 
 import datetime as dt
-import io
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pghistory
@@ -19,12 +17,10 @@ from django.db import models, transaction
 from django.db.models import Case, Func, Q, Value, When
 from django.db.models.functions import Cast, ExtractYear, Replace
 from django.utils import timezone
-from openpyxl import Workbook
 from pghistory.models import Events
 
 from households.audit import describe_person, log_access
 from households.history import ACTION_LABELS, HIDDEN_FIELDS
-from households.imports.exports import neutralise
 from households.models import (
     AccessAction,
     AccessLog,
@@ -37,6 +33,7 @@ from households.models import (
     Visit,
 )
 from kuseaw.national_id import format_national_id
+from kuseaw.spreadsheets import Sheet, to_xlsx
 from kuseaw.thaidate import format_be
 from officials.models import Official, Pairing
 
@@ -203,12 +200,9 @@ def _scrub_admin_log(household, member_ids, names) -> None:
 
 # --- everything held about one person --------------------------------------------------
 
-
-@dataclass
-class Sheet:
-    title: str
-    header: list[str]
-    rows: list[list] = field(default_factory=list)
+# How the writer shows the times of the history and of the access log, given to it as they
+# are (the record sheets' dates are already text, from `_value`, in the same style).
+DATES = "numeric_time"
 
 
 def _value(model, name, value):
@@ -376,7 +370,7 @@ def _history_sheet(households, member_ids) -> Sheet:
         action = ACTION_LABELS.get(event.pgh_label, event.pgh_label)
         sheet.rows.append(
             [
-                format_be(event.pgh_created_at, "numeric_time"),
+                event.pgh_created_at,
                 user.get_username() if user else "ระบบ",
                 f"{action}{model._meta.verbose_name}",
                 "\n".join(changes),
@@ -441,7 +435,7 @@ def _access_sheet(household_ids) -> Sheet:
     for log in logs.order_by("at", "id"):
         sheet.rows.append(
             [
-                format_be(log.at, "numeric_time"),
+                log.at,
                 log.user.get_username() if log.user else "ระบบ",
                 log.get_action_display(),
                 log.household_code,
@@ -449,21 +443,6 @@ def _access_sheet(household_ids) -> Sheet:
             ]
         )
     return sheet
-
-
-def person_workbook(sheets: list[Sheet]) -> bytes:
-    """An .xlsx with one sheet per kind of record; no cell can run as a formula."""
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        ws = workbook.create_sheet(sheet.title)
-        ws.append([neutralise(v) for v in sheet.header])
-        if not sheet.rows:
-            ws.append(["ไม่มีข้อมูล"])
-        for row in sheet.rows:
-            ws.append([neutralise(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def person_export(*, national_id: str, actor) -> bytes | None:
@@ -481,4 +460,4 @@ def person_export(*, national_id: str, actor) -> bytes | None:
             )
         if not households:
             log_access(actor, AccessAction.PERSON_EXPORTED, description=description)
-    return person_workbook(sheets)
+    return to_xlsx(*sheets, dates=DATES, when_empty="ไม่มีข้อมูล")

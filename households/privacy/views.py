@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from households.access import get_household_for_action, may_manage_personal_data
 from households.privacy import services as privacy
 from households.privacy.forms import AnonymiseForm, ConsentForm, PersonLookupForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from kuseaw.spreadsheets import XLSX
 
 
 def _admin_only(request):

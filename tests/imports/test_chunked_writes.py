@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, connection
 
 from households.imports import services
+from households.imports.report import ImportFailed
 from households.imports.writing import ChunkWriter
 from households.models import Household, ImportStatus, Member
 from tests import factories as f
@@ -84,7 +85,7 @@ def test_a_write_that_fails_in_the_background_fails_the_whole_file(
             entered.append(f.MemberFactory(national_id=taken))
 
     monkeypatch.setattr(services, "set_progress", progress)
-    with pytest.raises(services.ImportFailed, match="ข้อมูลขัดกับที่มีอยู่ในระบบ") as failed:
+    with pytest.raises(ImportFailed, match="ข้อมูลขัดกับที่มีอยู่ในระบบ") as failed:
         services.import_apply(job=job)
     assert isinstance(failed.value.__cause__, IntegrityError)  # the copy's own error
     assert taken not in str(failed.value) and "duplicate" not in str(failed.value)  # Thai only
@@ -129,3 +130,25 @@ def test_no_query_runs_while_a_chunk_is_written(admin_user, small_chunks, monkey
     assert len(started) == 3  # rows 1–2, 3–4 and 5, each in the background
     assert queries_meanwhile == []
     assert Member.objects.filter(household__code__startswith="KK").count() == 10
+
+
+def test_a_row_that_fails_in_a_later_chunk_undoes_the_chunks_already_written(
+    admin_user, small_chunks
+):
+    """The whole file is one transaction, bulk writes included: rows 1–4 are written in two
+    chunks before row 5's national ID, entered by hand since the preview, stops the file."""
+    job = services.import_job_create(
+        user=admin_user, kind="households", file_name="h.xlsx", data=households_file(6)
+    )
+    job = services.import_preview(job=job)
+    assert job.status == ImportStatus.PREVIEWED
+    taken = household_row(5)[2]
+    f.MemberFactory(national_id=taken)
+
+    with pytest.raises(ImportFailed):
+        services.import_apply(job=job)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert [e["row"] for e in job.row_errors] == [6]  # row 5 of the data, after the header
+    assert not Household.objects.filter(code__startswith="KK").exists()

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from import_export.results import RowResult
 
-from households.imports import reading, services
+from households.imports import services
+from households.imports.columns import HOUSEHOLD_COLUMNS
 from households.imports.household_rows import HouseholdRowsResource
 from households.imports.report import ImportReport
 from households.models import Household, ImportKind, Member
@@ -54,7 +55,7 @@ def _resource(user=None):
 
 def test_the_resource_fields_are_the_files_columns():
     resource, _ = _resource()
-    columns = {c.key for c in reading.HOUSEHOLD_COLUMNS}
+    columns = {c.key for c in HOUSEHOLD_COLUMNS}
     assert {f.column_name for f in resource.get_import_fields()} <= columns
     assert resource.get_import_id_fields() == ("code",)
 

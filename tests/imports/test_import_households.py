@@ -1,6 +1,9 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from households.imports import services
+from households.imports import services, tasks
+from households.imports.report import ImportFailed
 from households.models import Household, ImportJob, ImportKind, ImportStatus, Member
 from tests import factories as f
 from tests.imports.conftest import (
@@ -101,7 +104,7 @@ def test_failed_confirm_writes_nothing(admin_user):
     assert job.status == ImportStatus.PREVIEWED
     taken = household_row(3)[2]
     elsewhere = f.MemberFactory(national_id=taken).household
-    with pytest.raises(services.ImportFailed):
+    with pytest.raises(ImportFailed):
         services.import_apply(job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
@@ -192,7 +195,7 @@ def test_bad_file_gets_a_thai_message_and_writes_nothing(admin_user, data, name)
 
 def test_file_over_the_size_limit_is_refused(admin_user, settings):
     settings.KUSEAW_IMPORT_MAX_BYTES = 100
-    with pytest.raises(services.reading.FileProblem, match="ใหญ่เกิน"):
+    with pytest.raises(services.FileProblem, match="ใหญ่เกิน"):
         _job(admin_user, households_file(3))
     assert ImportJob.objects.count() == 0
 
@@ -205,11 +208,11 @@ def test_apply_records_the_admin_in_the_audit_trail(admin_user):
 
 def test_large_file_runs_as_a_task_with_progress(admin_user, settings):
     settings.KUSEAW_IMPORT_BACKGROUND_ROWS = 1
-    job = services.import_start(job=_job(admin_user, households_file(3)), apply=False)
+    job = tasks.import_start(job=_job(admin_user, households_file(3)), apply=False)
     assert job.status == ImportStatus.PREVIEWED
     assert job.task_id
     assert job.total_rows == 3
-    job = services.import_start(job=job, apply=True)
+    job = tasks.import_start(job=job, apply=True)
     assert job.status == ImportStatus.APPLIED
     assert job.processed_rows == 3
     assert Household.objects.count() == 3
@@ -261,3 +264,22 @@ def test_a_list_without_a_sex_column_takes_it_from_the_title(admin_user):
     services.import_apply(job=job)
     heads = Member.objects.filter(is_head=True).order_by("household__code")
     assert [m.sex for m in heads] == ["f", "m", "f"]
+
+
+def _apply_queries(user, rows):
+    """The queries of applying a file whose households are all on record already."""
+    services.import_apply(job=_preview(user, households_file(rows=rows)))
+    changed = [[*row[:-1], 99000] for row in rows]  # every household's income changes
+    job = _preview(user, households_file(rows=changed))
+    with CaptureQueriesContext(connection) as ctx:
+        job = services.import_apply(job=job)
+    assert job.status == ImportStatus.APPLIED and job.counts["updated"] == len(rows)
+    return len(ctx.captured_queries)
+
+
+def test_reimporting_existing_households_costs_the_same_queries_for_3_or_30(admin_user):
+    """Existing records are loaded once per chunk, not one query per row."""
+    few = _apply_queries(admin_user, [household_row(n) for n in range(1, 4)])
+    many = _apply_queries(admin_user, [household_row(n) for n in range(101, 131)])
+    assert few == many
+    assert Household.objects.filter(annual_income=99000).count() == 33

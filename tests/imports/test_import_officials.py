@@ -7,7 +7,7 @@ from import_export.results import RowResult
 
 from households.imports import people, services
 from households.imports.people import OfficialRowsResource
-from households.imports.report import ImportReport
+from households.imports.report import ImportFailed, ImportReport
 from households.models import ImportKind, ImportStatus
 from officials.models import Official
 from officials.roles import GROUP_NAMES, Role
@@ -148,7 +148,7 @@ def test_failed_apply_writes_nothing(admin_user):
     assert job.status == ImportStatus.PREVIEWED
     f.UserFactory(username="taken-later")  # made by hand between preview and confirm
     users_before = get_user_model().objects.count()
-    with pytest.raises(services.ImportFailed):
+    with pytest.raises(ImportFailed):
         services.import_apply(job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED

@@ -1,6 +1,8 @@
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files import uploadhandler
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -170,3 +172,59 @@ def test_nav_shows_import_to_admins_only(client, admin_user, province_viewer):
     assert "นำเข้าข้อมูล" in client.get(reverse("dashboard:overview")).content.decode()
     client.force_login(province_viewer)
     assert "นำเข้าข้อมูล" not in client.get(reverse("dashboard:overview")).content.decode()
+
+
+def test_a_staff_flag_without_the_admin_role_opens_no_import_page(client, official_a):
+    official_a.user.is_staff = True  # may log in to the Django admin; still an official
+    official_a.user.save()
+    client.force_login(official_a.user)
+    assert client.get(reverse("imports:index")).status_code == 404
+    assert _upload(client, households_file(1)).status_code == 404
+    assert ImportJob.objects.count() == 0
+
+
+def test_an_upload_never_reaches_a_temporary_file_and_its_copy_goes_with_the_confirm(
+    client, admin_user, settings, monkeypatch, tmp_path
+):
+    """The file holds national IDs: it stays in memory even above Django's in-memory size
+    (where Django's own handlers would write it to a temporary file), and the job's copy in
+    the database is dropped once the file is applied."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    spilled = []
+    temporary_file = uploadhandler.TemporaryUploadedFile
+
+    def recorded(*args, **kwargs):
+        spilled.append(args)
+        return temporary_file(*args, **kwargs)
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", recorded)
+    client.force_login(admin_user)
+
+    _upload(client, households_file(3, members=1))
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.PREVIEWED and job.file_data is not None
+    client.post(reverse("imports:confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.APPLIED
+    assert Household.objects.count() == 3
+    assert job.file_data is None and job.members_file_data is None
+    assert spilled == [] and list(tmp_path.iterdir()) == []
+    assert LogEntry.objects.count() == 0  # no admin log entry per row
+
+
+def test_a_file_with_a_bad_row_cannot_be_confirmed_and_writes_nothing(client, admin_user):
+    client.force_login(admin_user)
+    rows = [household_row(1), household_row(2), household_row(3, subdistrict="ไม่มีตำบลนี้")]
+    _upload(client, households_file(rows=rows))
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED
+    assert "ยืนยันนำเข้า" not in client.get(reverse("imports:job", args=[job.pk])).content.decode()
+
+    response = client.post(reverse("imports:confirm", args=[job.pk]), follow=True)
+
+    assert "ยืนยันไม่ได้แล้ว" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert Household.objects.count() == 0

@@ -8,7 +8,7 @@ from import_export.results import RowResult
 
 from households.imports import services
 from households.imports.people import PairingRowsResource
-from households.imports.report import ImportReport
+from households.imports.report import ImportFailed, ImportReport
 from households.models import Household, ImportKind, ImportStatus, Status
 from officials.models import Pairing
 from tests import factories as f
@@ -108,7 +108,7 @@ def test_failed_apply_writes_nothing(admin_user, paired_setup, official_a, offic
     assert job.status == ImportStatus.PREVIEWED
     # Meanwhile HH2 was paired by hand: the whole file stops.
     f.PairingFactory(official=official_b, household=Household.objects.get(code="HH2"))
-    with pytest.raises(services.ImportFailed):
+    with pytest.raises(ImportFailed):
         services.import_apply(job=job)
     assert not Pairing.objects.filter(official=official_a).exists()
     job.refresh_from_db()

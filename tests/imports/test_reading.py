@@ -24,16 +24,15 @@ from households.imports.cells import (
     parse_text,
     split_full_name,
 )
-from households.imports.reading import (
+from households.imports.columns import (
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
     OFFICIAL_COLUMNS,
     PAIRING_COLUMNS,
-    FileProblem,
-    header_key,
-    list_sheets,
-    read_table,
 )
+from households.imports.files import FileProblem
+from households.imports.headers import header_key
+from households.imports.reading import list_sheets, read_table
 from households.models import PovertyLevel, Sex
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,6 @@ from households.pairing.services import (
     ProposalError,
     coverage_by_agency,
     coverage_by_district,
-    pairable_households,
     pairing_apply,
     pairing_suggest,
 )
@@ -231,9 +230,9 @@ def test_coordinator_may_pair_waiting_households_and_their_own_but_not_others(
     waiting = household_in(BAN_PHAI)
     theirs = f.PairingFactory(official=official_b).household
     ours = f.PairingFactory(official=official_a).household
-    assert set(pairable_households(coordinator_a)) == {waiting, ours}
-    assert theirs not in pairable_households(coordinator_a)
-    assert list(pairable_households(coordinator_a).unpaired()) == [waiting]
+    assert set(Household.objects.pairable_by(coordinator_a)) == {waiting, ours}
+    assert theirs not in Household.objects.pairable_by(coordinator_a)
+    assert list(Household.objects.pairable_by(coordinator_a).unpaired()) == [waiting]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

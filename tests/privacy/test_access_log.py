@@ -222,23 +222,3 @@ def test_opening_a_household_or_a_member_in_the_admin_is_logged(admin_client, ad
     assert lines[0].description == "เปิดในหน้าผู้ดูแลระบบ"
     assert lines[1].description == f"เปิดสมาชิกครัวเรือน รหัส {member.pk} ในหน้าผู้ดูแลระบบ"
     assert "บุญมี" not in lines[1].description  # the log outlives anonymisation: no names
-
-
-def test_an_export_from_the_admin_is_logged(admin_client, admin_user):
-    f.MemberFactory(household__code="KK-EXPORT")
-    url = reverse("admin:households_household_export")
-    form = admin_client.get(url).context["form"]
-    data = {"format": "0"}
-    data.update(
-        {name: "on" for name, field in form.fields.items() if name.startswith("householdresource")}
-    )
-    data.update({k: v for k, v in form.initial.items() if k not in data and v is not None})
-
-    response = admin_client.post(url, data)
-
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment")
-    (line,) = AccessLog.objects.all()
-    assert line.user == admin_user and line.action == AccessAction.LIST_EXPORTED
-    assert line.description.startswith("ครัวเรือน (.")
-    assert line.description.endswith("จากหน้าผู้ดูแลระบบ")

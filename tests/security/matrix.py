@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from households.imports import services as import_services
+from households.imports import tasks as import_tasks
 from households.models import (
     AidRecord,
     AidStatus,
@@ -285,7 +286,7 @@ def build_world() -> World:
     job = import_services.import_job_create(
         user=users["admin"], kind="households", file_name="households.xlsx", data=households_file(2)
     )
-    job = import_services.import_start(job=job, apply=False)
+    job = import_tasks.import_start(job=job, apply=False)
     assert job.status == ImportStatus.PREVIEWED, job.message
     return World(
         users=users,

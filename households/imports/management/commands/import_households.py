@@ -3,7 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from households.imports import reading, services
+from households.imports import services
+from households.imports.files import FileProblem
+from households.imports.report import ImportFailed
 from households.models import ImportKind
 
 
@@ -48,13 +50,13 @@ class Command(BaseCommand):
                 members_file_name=members_path.name if members_path else "",
                 members_data=members_path.read_bytes() if members_path else None,
             )
-        except reading.FileProblem as problem:
+        except FileProblem as problem:
             raise CommandError(str(problem)) from None
         job = services.import_preview(job=job)
         if job.status == "previewed" and not dry_run:
             try:
                 job = services.import_apply(job=job)
-            except services.ImportFailed:
+            except ImportFailed:
                 job.refresh_from_db()
         self._report(job, dry_run=dry_run)
         if job.status == "failed":
