@@ -133,7 +133,8 @@ def household_groups(households) -> list[dict]:
     # for the threshold test and the scope; every value (the threshold, the scope's
     # parameters) is a parameter.
     if _unrestricted(households):
-        members = (  # nosec B608 (a quoted table name; no value in the text)
+        # bandit B608: a quoted table name; no value in the text.
+        members = (  # nosec B608
             f"""LEFT JOIN (
             SELECT household_id, COUNT(*) AS members FROM {member}
             WHERE left_on IS NULL GROUP BY household_id
@@ -141,7 +142,8 @@ def household_groups(households) -> list[dict]:
         )
         where, params = "", reached_params
     else:
-        members = (  # nosec B608 (a quoted table name; no value in the text)
+        # bandit B608: a quoted table name; no value in the text.
+        members = (  # nosec B608
             f"""LEFT JOIN LATERAL (
             SELECT COUNT(*) AS members FROM {member}
             WHERE household_id = hh.id AND left_on IS NULL
@@ -149,7 +151,8 @@ def household_groups(households) -> list[dict]:
         )
         ids_sql, ids_params = households.order_by().values("id").query.sql_with_params()
         where, params = f"WHERE hh.id IN ({ids_sql})", [*reached_params, *ids_params]
-    sql = (  # nosec B608 (quoted table names and Django's compiled SQL; values are parameters)
+    # bandit B608: quoted table names and Django's compiled SQL; values are parameters.
+    sql = (  # nosec B608
         f"""
         SELECT hh.status, hh.poverty_level_at_entry, hh.poverty_level,
                COALESCE({reached}, FALSE),
