@@ -74,12 +74,6 @@ def may_manage_personal_data(user) -> bool:
     return is_admin(user)
 
 
-def may_manage_pairings(user) -> bool:
-    """Open the pairing pages: admins, district staff and agency coordinators. Which
-    households and officials: Household.objects.pairable_by, Official.objects.manageable_by."""
-    return is_admin(user) or role_of(user) in (Role.DISTRICT, Role.COORDINATOR)
-
-
 def get_household_for_user(user, pk, *, queryset=None) -> Household:
     """The household with this id if the user may see it, else 404."""
     queryset = Household.objects.all() if queryset is None else queryset

@@ -8,11 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
-from households.access import (
-    get_household_for_action,
-    get_household_for_user,
-    may_manage_pairings,
-)
+from households.access import get_household_for_action, get_household_for_user
 from households.audit import log_access
 from households.forms import (
     AidForm,
@@ -24,7 +20,7 @@ from households.forms import (
 )
 from households.models import AccessAction, Household, Member, Status
 from officials.models import Official
-from officials.roles import Role, role_of
+from officials.roles import Role, may_manage_pairings, role_of
 
 
 @login_required

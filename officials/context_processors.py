@@ -1,8 +1,15 @@
-from officials.roles import Role, role_of
+from officials.roles import Role, is_admin, may_manage_pairings, role_of
 
 
 def navigation(request):
-    """The current user's role, for the role-aware navigation in base.html."""
+    """The current user's role and what it opens, for the role-aware navigation in base.html
+    (the same tests as the views)."""
     user = getattr(request, "user", None)
-    role = role_of(user) if user is not None else None
-    return {"user_role": role, "Role": Role}
+    if user is None:
+        return {"user_role": None, "Role": Role, "is_admin": False, "manages_pairings": False}
+    return {
+        "user_role": role_of(user),
+        "Role": Role,
+        "is_admin": is_admin(user),
+        "manages_pairings": may_manage_pairings(user),
+    }

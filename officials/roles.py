@@ -1,7 +1,8 @@
 """The five roles of the app. A role is a Django group, created by a migration.
 
-`role_of(user)` is the only place that decides which role a user acts in, and
-`is_admin(user)` the only test of the admin role; the scope that goes with a role
+`role_of(user)` is the only place that decides which role a user acts in,
+`is_admin(user)` the only test of the admin role and `may_manage_pairings(user)` the only
+test of who opens the pairing pages; the scope that goes with a role
 (an agency, a district) is on the user's Official or StaffProfile record.
 """
 
@@ -41,3 +42,9 @@ def role_of(user) -> Role | None:
 def is_admin(user) -> bool:
     """The user acts as an administrator: in the admin group, or a Django superuser."""
     return role_of(user) == Role.ADMIN
+
+
+def may_manage_pairings(user) -> bool:
+    """Open the pairing pages: admins, district staff and agency coordinators. Which
+    households and officials: Household.objects.pairable_by, Official.objects.manageable_by."""
+    return is_admin(user) or role_of(user) in (Role.DISTRICT, Role.COORDINATOR)

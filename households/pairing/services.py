@@ -1,7 +1,7 @@
 """Closing the gap: which households wait for a buddy, who has room, and suggested pairings.
 
 The scope is Household.objects.pairable_by and Official.objects.manageable_by;
-households.access.may_manage_pairings says who may open the pages. The writes go through
+officials.roles.may_manage_pairings says who may open the pages. The writes go through
 officials.services (pairing_create locks the official's row); this module proposes, and
 applies a proposal all or nothing.
 """
@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from agencies.models import Agency, District
-from households.access import may_manage_pairings
 from households.models import Household, Status
 from officials.models import Official
+from officials.roles import may_manage_pairings
 from officials.services import PairingError, pairing_create
 
 

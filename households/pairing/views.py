@@ -3,7 +3,7 @@
 Only admins, agency coordinators and district staff may open them; anyone else gets 404.
 Households come from Household.objects.pairable_by(user) and officials from
 Official.objects.manageable_by(user): a record outside them is 404, whatever the URL says.
-Who may open them is households.access.may_manage_pairings.
+Who may open them is officials.roles.may_manage_pairings.
 Every write goes through officials.services or households.pairing.services.pairing_apply.
 """
 
@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
-from households.access import may_manage_pairings
 from households.models import Household
 from households.pairing.forms import (
     EndPairingForm,
@@ -39,6 +38,7 @@ from households.pairing.services import (
     pairing_suggest,
 )
 from officials.models import Official, Pairing
+from officials.roles import may_manage_pairings
 from officials.services import PairingError, pairing_create, pairing_end, pairing_reassign
 
 PAGE_SIZE = 50
