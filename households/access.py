@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from households.models import Household
-from officials.roles import Role, is_admin, role_of
+from households.models import Household, Status
+from officials.models import Official
+from officials.roles import Role, is_admin, may_manage_pairings, role_of
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,19 @@ def may_edit(user, household: Household) -> bool:
     """Household.objects.editable_by(user) holds this household (no query for a user who
     may change none)."""
     return Household.objects.editable_by(user).filter(pk=household.pk).exists()
+
+
+def may_manage_pairing_of(user, household: Household, current_pairing) -> bool:
+    """Whether the case page offers to pair this household (no buddy now, in the programme)
+    or to end or reassign its `current_pairing` (an open Pairing or None): the pairing pages'
+    own scope, Household.objects.pairable_by and Official.objects.manageable_by."""
+    if not may_manage_pairings(user):
+        return False
+    if not Household.objects.pairable_by(user).filter(pk=household.pk).exists():
+        return False
+    if current_pairing is None:
+        return household.status == Status.ACTIVE
+    return Official.objects.manageable_by(user).filter(pk=current_pairing.official_id).exists()
 
 
 def may_manage_personal_data(user) -> bool:

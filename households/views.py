@@ -8,7 +8,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
-from households.access import get_household_for_action, get_household_for_user
+from households.access import (
+    get_household_for_action,
+    get_household_for_user,
+    may_manage_pairing_of,
+)
 from households.audit import log_access
 from households.forms import (
     AidForm,
@@ -18,9 +22,8 @@ from households.forms import (
     MoveOutForm,
     VisitForm,
 )
-from households.models import AccessAction, Household, Member, Status
-from officials.models import Official
-from officials.roles import Role, may_manage_pairings, role_of
+from households.models import AccessAction, Member
+from officials.roles import Role, role_of
 
 
 @login_required
@@ -44,24 +47,13 @@ def overview(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
-def _can_manage_pairing(user, household, current_pairing) -> bool:
-    """Whether the case page offers the pairing links (the pairing pages check it again)."""
-    if not may_manage_pairings(user):
-        return False
-    if not Household.objects.pairable_by(user).filter(pk=household.pk).exists():
-        return False
-    if current_pairing is None:
-        return household.status == Status.ACTIVE
-    return Official.objects.manageable_by(user).filter(pk=current_pairing.official_id).exists()
-
-
 @login_required
 @require_safe
 def detail(request, pk):
     household = get_household_for_user(request.user, pk)
     log_access(request, AccessAction.CASE_OPENED, household=household)
     context = selectors.case_file(request.user, household)
-    context["can_manage_pairing"] = _can_manage_pairing(
+    context["can_manage_pairing"] = may_manage_pairing_of(
         request.user, context["household"], context["current_pairing"]
     )
     if context["can"].record_aid:
