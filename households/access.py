@@ -31,6 +31,13 @@ class HouseholdPermissions:
     see_national_ids: bool = False
     # Offer to anonymise the household (households.privacy checks that it left the programme).
     anonymise: bool = False
+    # The case plan (households.cases): assessment rounds and proposing graduation are the
+    # current buddy's, like visits; problems and actions the buddy's and an admin's;
+    # approving a graduation district staff's (their district) and an admin's.
+    assess: bool = False
+    plan: bool = False
+    propose_graduation: bool = False
+    decide_graduation: bool = False
 
     @property
     def any(self) -> bool:
@@ -50,6 +57,8 @@ def permissions_for(user, household: Household) -> HouseholdPermissions:
             view_history=True,
             see_national_ids=True,
             anonymise=True,
+            plan=True,
+            decide_graduation=True,
         )
     if may_edit(user, household):
         return HouseholdPermissions(
@@ -58,8 +67,15 @@ def permissions_for(user, household: Household) -> HouseholdPermissions:
             record_aid=True,
             record_consent=True,
             view_history=True,
+            assess=True,
+            plan=True,
+            propose_graduation=True,
         )
-    if role_of(user) in (Role.COORDINATOR, Role.DISTRICT):
+    role = role_of(user)
+    if role == Role.DISTRICT:
+        # visible_to gives district staff only their district's households.
+        return HouseholdPermissions(view_history=True, decide_graduation=True)
+    if role == Role.COORDINATOR:
         return HouseholdPermissions(view_history=True)
     return HouseholdPermissions()
 
@@ -98,8 +114,8 @@ def get_household_for_user(user, pk, *, queryset=None) -> Household:
 
 
 def get_household_for_action(user, pk, action: str) -> Household:
-    """The household if the user may take `action` (a HouseholdPermissions field:
-    "edit_profile", "log_visit", "record_aid", "record_consent", "anonymise") on it, else 404."""
+    """The household if the user may take `action` (a HouseholdPermissions field, e.g.
+    "edit_profile", "log_visit", "record_aid", "assess", "plan") on it, else 404."""
     household = get_household_for_user(user, pk)
     if not getattr(permissions_for(user, household), action):
         raise Http404

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency
+from households.cases.labels import problem_label
+from households.cases.models import Problem
 from households.models import (
     MEMBER_PROFILE_FIELDS,
     NEED_DIMENSIONS,
@@ -101,6 +103,14 @@ class AidForm(SubmissionTokenMixin, CaseFileForm):
         empty_label="– ไม่ใช่หน่วยงานในรายชื่อ –",
     )
 
+    problems = forms.ModelMultipleChoiceField(
+        queryset=Problem.objects.none(),
+        required=False,
+        label="ช่วยแก้ปัญหาใดในแผนพัฒนาครัวเรือน",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="เลือกได้มากกว่าหนึ่งข้อ",
+    )
+
     class Meta:
         model = AidRecord
         fields = ["category", "title", "agency", "partner", "given_on", "value", "status"]
@@ -109,10 +119,20 @@ class AidForm(SubmissionTokenMixin, CaseFileForm):
             "value": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("given_on", timezone.localdate())
+            if problem := self.initial.get("problem"):
+                self.initial["problems"] = [problem]
+        # The household's open problems (households.cases), the first ones found first.
+        open_problems = (
+            household.problems.open().select_related("member").order_by("opened_on", "id")
+        )
+        self.fields["problems"].queryset = open_problems
+        self.fields["problems"].label_from_instance = problem_label
+        if not open_problems.exists():
+            del self.fields["problems"]
         self.helper = _helper(self, "บันทึกการช่วยเหลือ", "aid-form")
 
     def clean(self):

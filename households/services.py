@@ -63,10 +63,19 @@ def visit_log(
 def aid_record(
     *, household: Household, data: dict, token: uuid.UUID | None = None, by=None
 ) -> tuple[AidRecord, bool]:
-    """Record aid given or planned for a household. Returns (aid, created)."""
+    """Record aid given or planned for a household, for some of its problems (`problems` in
+    `data`, households.cases). Returns (aid, created)."""
     if not data.get("agency") and not data.get("partner"):
         raise CaseFileError("ระบุหน่วยงานหรือภาคีผู้ให้การช่วยเหลืออย่างน้อยหนึ่งอย่าง")
-    return _create_once(AidRecord, token, household=household, created_by=by, **data)
+    data = dict(data)
+    problems = list(data.pop("problems", None) or [])
+    if any(p.household_id != household.pk for p in problems):
+        raise CaseFileError("ปัญหาที่เลือกต้องเป็นของครัวเรือนนี้")
+    with transaction.atomic():
+        aid, created = _create_once(AidRecord, token, household=household, created_by=by, **data)
+        if created and problems:
+            aid.problems.add(*problems)
+    return aid, created
 
 
 def aid_update(*, aid: AidRecord, status: str, outcome: str) -> AidRecord:

@@ -96,11 +96,17 @@ def visit_new(request, pk):
     return _form_page(request, household, form, "บันทึกการเยี่ยม")
 
 
+def _problem_initial(request) -> dict:
+    problem = request.GET.get("problem", "")
+    return {"problem": int(problem)} if problem.isdigit() else {}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def aid_new(request, pk):
     household = get_household_for_action(request.user, pk, "record_aid")
-    form = AidForm(request.POST or None)
+    # ?problem=<id> (the case plan's «บันทึกการช่วยเหลือ» on a problem) ticks that problem.
+    form = AidForm(request.POST or None, household=household, initial=_problem_initial(request))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "token"}
         try:

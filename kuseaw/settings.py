@@ -1,7 +1,7 @@
 """Settings for Kuseaw, read from the environment (every variable is listed in .env.example)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +45,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_thresholds(name: str, default: str) -> list[tuple[date, int]]:
+    """Dated amounts "YYYY-MM-DD=amount,…", oldest first."""
+    pairs = []
+    for item in env_list(name, default.split(",")):
+        day, _, amount = item.partition("=")
+        try:
+            pairs.append((date.fromisoformat(day.strip()), int(amount)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: want YYYY-MM-DD=amount, not {item!r}") from None
+    if not pairs:
+        raise ImproperlyConfigured(f"{name} must name at least one line")
+    return sorted(pairs)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -78,6 +92,7 @@ INSTALLED_APPS = [
     "agencies",
     "officials",
     "households",
+    "households.cases",
     "households.pairing",
     "households.dashboards",
     "households.imports",
@@ -315,8 +330,24 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "kuseaw.logging.NationalIDSafeExceptionRepor
 # The programme's own rules.
 KUSEAW_HOUSEHOLDS_PER_OFFICIAL = env_int("KUSEAW_HOUSEHOLDS_PER_OFFICIAL", 2)
 KUSEAW_VISIT_OVERDUE_DAYS = env_int("KUSEAW_VISIT_OVERDUE_DAYS", 30)
-# จปฐ. (basic minimum needs) income threshold, baht per person per year.
-KUSEAW_JPT_INCOME_THRESHOLD = env_int("KUSEAW_JPT_INCOME_THRESHOLD", 38000)
+# จปฐ. (basic minimum needs) income line, baht per person per year, by the day each took
+# effect ("YYYY-MM-DD=baht,…"): a round is judged by the line in force on its date
+# (households.models.income_threshold). The จปฐ. set is revised every five years: check the
+# current period's line against the Department of Community Development's before production.
+KUSEAW_JPT_INCOME_THRESHOLDS = env_thresholds(
+    "KUSEAW_JPT_INCOME_THRESHOLDS", "2012-01-01=30000,2017-01-01=38000"
+)
+# Assessment rounds (households.cases): one at entry, then one every this many months.
+KUSEAW_ASSESSMENT_MONTHS = env_int("KUSEAW_ASSESSMENT_MONTHS", 6)
+# Follow-up checks after graduation, this many months after it.
+KUSEAW_FOLLOW_UP_MONTHS = [int(m) for m in env_list("KUSEAW_FOLLOW_UP_MONTHS", ["6", "12"])]
+# What a household must show in its latest round to graduate (households.cases.rules).
+KUSEAW_GRADUATION = {
+    "income_at_threshold": env_bool("KUSEAW_GRADUATION_INCOME", True),
+    "no_unmet_in": env_list("KUSEAW_GRADUATION_NO_UNMET_IN", ["health", "living", "education"]),
+    "min_level": env_int("KUSEAW_GRADUATION_MIN_LEVEL", 3),
+    "household_agrees": True,
+}
 
 # Imports (households.imports): the largest file accepted, and from how many rows on the
 # work runs as a background task (django-tasks, run by `manage.py db_worker`).

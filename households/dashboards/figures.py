@@ -10,7 +10,8 @@ What the words mean (the pages say it too):
 * overdue: in the programme, with a buddy, and no visit in KUSEAW_VISIT_OVERDUE_DAYS days
   (a waiting household has nobody to visit it yet: it counts as waiting): overdue_q in
   households.models, as on the household list; its no_recent_visit is the case page's mark;
-* reached the threshold: annual income ÷ current members ≥ KUSEAW_JPT_INCOME_THRESHOLD:
+* reached the threshold: annual income ÷ current members ≥ the line in force today
+  (KUSEAW_JPT_INCOME_THRESHOLDS):
   reaches_income_threshold in households.models, as on the household list and the case page;
 * change of level: the poverty level today against `poverty_level_at_entry`;
 * aid: records not cancelled, on the day given (`given_on`), within the period.

@@ -23,7 +23,7 @@ from households.audit import log_access
 from households.dashboards import charts, exports, figures
 from households.dashboards.filters import DashboardFilterForm, HouseholdListFilterForm
 from households.dashboards.scope import scope_for
-from households.models import AccessAction, PovertyLevel
+from households.models import AccessAction, PovertyLevel, income_threshold
 from kuseaw import spreadsheets
 from kuseaw.thaidate import format_be
 
@@ -83,7 +83,7 @@ def overview(request, context):
         "level_labels": PovertyLevel.labels,
         "notes": {
             "overdue": f"มีคู่เสี่ยวแต่ไม่ได้เยี่ยมเกิน {settings.KUSEAW_VISIT_OVERDUE_DAYS} วัน",
-            "threshold": f"{settings.KUSEAW_JPT_INCOME_THRESHOLD:,} บาท/คน/ปี ขึ้นไป",
+            "threshold": f"{income_threshold():,} บาท/คน/ปี ขึ้นไป",
         },
     }
     return render(request, "dashboard/overview.html", context)

@@ -154,7 +154,7 @@ def test_income_per_person_below_the_jpt_threshold_is_marked(client, official_a,
 def test_income_per_person_above_the_threshold_is_not_marked(
     client, official_a, household, settings
 ):
-    settings.KUSEAW_JPT_INCOME_THRESHOLD = 15000
+    settings.KUSEAW_JPT_INCOME_THRESHOLDS = [(dt.date(2000, 1, 1), 15000)]
 
     text = text_of(case_page(client, official_a.user, household))
 
