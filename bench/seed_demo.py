@@ -55,10 +55,14 @@ def main() -> None:
             demo_data_seed, households=households, officials=args.officials, seed=args.seed
         )
         rows = sum(counts[k] for k in ("households", "members", "pairings_open", "visits"))
+        case_rows = sum(counts[k] for k in ("rounds", "answers", "problems", "actions"))
         print(
             f"  {households:>7,} households: {seconds:6.1f} s "
             f"({counts['members']:,} members, {counts['visits']:,} visits, "
-            f"{counts['aid_records']:,} aid; delete before it {delete_seconds:.1f} s)"
+            f"{counts['aid_records']:,} aid, {counts['rounds']:,} rounds, "
+            f"{counts['answers']:,} answers, {counts['problems']:,} problems, "
+            f"{counts['actions']:,} actions, {counts['graduations']:,} graduations; "
+            f"delete before it {delete_seconds:.1f} s)"
         )
         results.append(
             {
@@ -67,6 +71,7 @@ def main() -> None:
                 "seconds": round(seconds, 2),
                 "delete_seconds": round(delete_seconds, 2),
                 "rows": rows,
+                "case_rows": case_rows,
             }
         )
     if sizes[-1] != DEFAULT_HOUSEHOLDS:

@@ -99,6 +99,12 @@ def may_manage_pairing_of(user, household: Household, current_pairing) -> bool:
     return Official.objects.manageable_by(user).filter(pk=current_pairing.official_id).exists()
 
 
+def may_decide_graduations(user) -> bool:
+    """Approve or send back graduations (the waiting list): district staff and admins; on
+    one household, permissions_for(…).decide_graduation."""
+    return is_admin(user) or role_of(user) == Role.DISTRICT
+
+
 def may_manage_personal_data(user) -> bool:
     """Export everything held about a person, anonymise households, read the access log."""
     return is_admin(user)

@@ -1,9 +1,5 @@
 """Forms for the case file, laid out once for a phone (crispy FormHelper)."""
 
-import uuid
-
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -21,22 +17,11 @@ from households.models import (
     Visit,
 )
 from kuseaw.fields import BEDateField, NationalIDField
+from kuseaw.forms import REQUIRED, SubmissionTokenMixin, phone_helper
 
-REQUIRED = "กรุณากรอกข้อมูลช่องนี้"
 
-
-def _helper(form: forms.BaseForm, submit_label: str, form_id: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_id = form_id
-    # An explicit layout: without one, crispy hands the <form>'s attributes (its id) to
-    # every radio group too, and the page gets the form's id twice.
-    helper.layout = Layout(*form.fields)
-    helper.attrs = {"novalidate": ""}  # the server's Thai messages, not the browser's
-    # The button's id follows the form's: the case page holds one form per aid record.
-    helper.add_input(
-        Submit("save", submit_label, css_class="btn-lg w-100 mt-2", css_id=f"{form_id}-save")
-    )
-    return helper
+def _helper(form: forms.BaseForm, submit_label: str, form_id: str):
+    return phone_helper(form, submit_label, form_id)
 
 
 class CaseFileForm(forms.ModelForm):
@@ -46,17 +31,6 @@ class CaseFileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED
-
-
-class SubmissionTokenMixin(forms.Form):
-    """A one-time token rendered into the form, so a resent POST creates nothing new."""
-
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["token"] = uuid.uuid4()
 
 
 class VisitForm(SubmissionTokenMixin, CaseFileForm):

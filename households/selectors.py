@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from households.access import permissions_for
+from households.cases.models import ActionStatus
+from households.cases.selectors import annotate_my_households, case_plan, next_steps
 from households.history import household_history
 from households.models import AidRecord, Household, Member, Visit, income_threshold
 from officials.models import Pairing
@@ -44,7 +46,8 @@ class FollowUp:
 
 def my_households(user) -> list[Household]:
     """The households paired to this official now (Household.objects.looked_after_by), each
-    with `.follow_up` (FollowUp)."""
+    with `.follow_up` (FollowUp), `open_problems` and its next action (`next_action_what`,
+    `next_action_due`; households.cases.selectors.annotate_my_households)."""
     official = getattr(user, "official", None)
     if official is None:
         return []
@@ -57,6 +60,7 @@ def my_households(user) -> list[Household]:
         .with_visit_dates(today)
         .order_by("code")
     )
+    households = annotate_my_households(households)
     rows = list(households)
     for household in rows:
         household.follow_up = FollowUp.of(household, today)
@@ -105,7 +109,13 @@ def case_file(user, household: Household) -> dict:
     )
     income_per_person = household.income_per_person(len(current))
     can = permissions_for(user, household)
+    follow_up = FollowUp.of(household, today)
+    plan = case_plan(household, today)
     return {
+        # The case plan (households.cases) and what to do next, leading the page.
+        "plan": plan,
+        "next_steps": next_steps(plan, can=can, follow_up=follow_up, user=user),
+        "action_statuses": ActionStatus.choices,
         "household": household,
         "members": current,
         "moved_out": [m for m in members if m.left_on is not None],
@@ -117,7 +127,7 @@ def case_file(user, household: Household) -> dict:
         "timeline": timeline,
         "pairings": pairings,
         "current_pairing": next((p for p in pairings if p.ended_on is None), None),
-        "follow_up": FollowUp.of(household, today),
+        "follow_up": follow_up,
         "can": can,
         "history": household_history(household) if can.view_history else [],
         "consents": list(household.consents.select_related("given_by", "recorded_by")),

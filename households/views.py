@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
+from households.cases.services import checks_due_for
 from households.access import (
     get_household_for_action,
     get_household_for_user,
@@ -33,6 +35,8 @@ def my_households(request):
         raise Http404
     context = {
         "households": selectors.my_households(request.user),
+        "checks": list(checks_due_for(getattr(request.user, "official", None))),
+        "today": timezone.localdate(),
         "overdue_days": settings.KUSEAW_VISIT_OVERDUE_DAYS,
     }
     return render(request, "households/mine.html", context)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("officials.urls")),
     path("", include("kuseaw.accounts.urls")),
     path("households/", include("households.urls")),
+    # The case plan's pages sit under /households/<pk>/ too, and /graduations/.
+    path("", include("households.cases.urls")),
     path("dashboard/", include("households.dashboards.urls")),
     path("pairing/", include("households.pairing.urls")),
     path("imports/", include("households.imports.urls")),

@@ -447,6 +447,10 @@ class Action(models.Model):
         return self.what
 
     @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    @property
     def owner(self) -> str:
         if self.owner_kind == OwnerKind.AGENCY and self.agency_id:
             return str(self.agency)

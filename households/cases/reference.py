@@ -1,7 +1,7 @@
 """The case plan's reference data: the indicators (from shared/data/tpmap_indicators.csv)
 and the suggested actions, as fixtures in fixtures/ loaded by a data migration and by
-`manage.py load_reference_data`. Admins edit both afterwards; a load never overwrites an
-edit, it only adds what is missing.
+`manage.py load_case_reference`. Admins edit both afterwards; a load never overwrites an
+edit, it only fills a table that is still empty.
 """
 
 import csv
@@ -83,8 +83,8 @@ def indicators_fixture_build(*, source: Path, target: Path = FIXTURES_DIR) -> in
 
 
 def case_reference_load(*, apps=None) -> dict[str, int]:
-    """Add the indicators and suggested actions missing from the database (by indicator
-    code; suggestions only when there is none yet, so an admin's deletions stay deleted)."""
+    """Load the indicators and the suggested actions, each only while there is none yet, so
+    an admin's rewording, retirement or deletion stays as they left it."""
     if apps is None:
         from django.apps import apps
     Indicator = apps.get_model("households_cases", "Indicator")
@@ -96,10 +96,10 @@ def case_reference_load(*, apps=None) -> dict[str, int]:
 
     counts = {"indicators_created": 0, "suggestions_created": 0}
     with transaction.atomic():
-        for item in load(INDICATORS_FILE):
-            fields = dict(item["fields"])
-            _, created = Indicator.objects.get_or_create(code=fields.pop("code"), defaults=fields)
-            counts["indicators_created"] += created
+        if not Indicator.objects.exists():
+            for item in load(INDICATORS_FILE):
+                Indicator.objects.create(**item["fields"])
+                counts["indicators_created"] += 1
         if not SuggestedAction.objects.exists():
             agencies = dict(Agency.objects.values_list("code", "pk"))
             indicators = dict(Indicator.objects.values_list("code", "pk"))

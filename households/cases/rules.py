@@ -5,6 +5,7 @@ may graduate. Pure functions of their arguments (and settings); no query here.
 
 import calendar
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -127,10 +128,25 @@ def relapsed(*, annual_income, members, threshold: int, new_unmet: int) -> bool:
 
 # The livelihood-asset words the free-text assets of the profile were sorted by when they
 # moved into the five capitals (the migration); anything else stays in the human capital's
-# note with the full original text, so nothing is lost.
+# note with the full original text, so nothing is lost. Thai has no spaces between words, so
+# where a piece holds words of two capitals the longest names it (กองทุนหมู่บ้าน, a village
+# fund, is social although หมู and บ้าน are in it).
 CAPITAL_WORDS = {
-    CapitalKind.NATURAL: ("ที่ดิน", "ไร่", "นา", "สวน", "บ่อ", "น้ำ", "วัว", "ควาย", "ไก่", "หมู", "ปลา"),
-    CapitalKind.PHYSICAL: ("รถ", "เครื่อง", "บ้าน", "โรงเรือน", "จักร", "อุปกรณ์", "เครื่องมือ"),
+    CapitalKind.NATURAL: (
+        "ที่ดิน",
+        "ไร่",
+        "นา",
+        "สวน",
+        "บ่อ",
+        "น้ำ",
+        "สัตว์",
+        "วัว",
+        "ควาย",
+        "ไก่",
+        "หมู",
+        "ปลา",
+    ),
+    CapitalKind.PHYSICAL: ("รถ", "เครื่อง", "บ้าน", "โรงเรือน", "จักร", "อุปกรณ์", "เครื่องมือ", "ยานพาหนะ"),
     CapitalKind.FINANCIAL: ("เงิน", "ออม", "หนี้", "กู้", "สินเชื่อ", "รายได้"),
     CapitalKind.SOCIAL: ("กลุ่ม", "กองทุน", "เครือข่าย", "สหกรณ์", "ชมรม", "วิสาหกิจ"),
     CapitalKind.HUMAN: ("ทักษะ", "ฝีมือ", "แรงงาน", "ความรู้", "ทอ", "จักสาน", "ช่าง"),
@@ -138,13 +154,12 @@ CAPITAL_WORDS = {
 
 
 def sort_assets(text: str) -> dict[str, list[str]]:
-    """Split free-text assets (commas, newlines) into the capitals their words name."""
-    parts = [p.strip() for chunk in text.splitlines() for p in chunk.split(",") if p.strip()]
+    """Split free-text assets (commas, newlines; not the comma in "3,000") into the capitals
+    their words name."""
+    pieces = (p.strip() for line in text.splitlines() for p in re.split(r",(?!\d)|(?<!\d),", line))
     sorted_parts: dict[str, list[str]] = {}
-    for part in parts:
-        kind = next(
-            (k for k, words in CAPITAL_WORDS.items() if any(w in part for w in words)),
-            CapitalKind.HUMAN,
-        )
+    for part in filter(None, pieces):
+        found = [(len(w), k) for k, words in CAPITAL_WORDS.items() for w in words if w in part]
+        kind = max(found, key=lambda match: match[0])[1] if found else CapitalKind.HUMAN
         sorted_parts.setdefault(kind, []).append(part)
     return sorted_parts

@@ -57,6 +57,13 @@ def _check_day(day: dt.date, household: Household, what: str) -> None:
         raise CasePlanError(f"{what}ต้องไม่ก่อนวันที่เข้าโครงการ")
 
 
+def _check_after_last_round(household: Household, day: dt.date) -> None:
+    """A round is never dated before the last complete one (whose level it would replace)."""
+    last = household.rounds.complete().order_by("-assessed_on").first()
+    if last is not None and day < last.assessed_on:
+        raise CasePlanError("วันที่สำรวจต้องไม่ก่อนการสำรวจรอบที่แล้ว")
+
+
 def _is_buddy(official: Official | None, household: Household) -> bool:
     return (
         official is not None
@@ -84,7 +91,11 @@ def round_start(
         return made, False
     draft = household.rounds.filter(status=RoundStatus.DRAFT).first()
     if draft is not None:
+        if draft.official_id != official.pk:  # a new buddy carries on the round
+            draft.official = official
+            draft.save(update_fields=["official"])
         return draft, False
+    _check_after_last_round(household, assessed_on)
     kind = RoundKind.REVIEW if household.rounds.complete().exists() else RoundKind.ENTRY
     try:
         with transaction.atomic():
@@ -117,6 +128,7 @@ def round_save_figures(
     """The round's date and figures; the income indicator is answered from them."""
     _check_draft(round_)
     _check_day(assessed_on, round_.household, "วันที่สำรวจ")
+    _check_after_last_round(round_.household, assessed_on)
     if members < 1:
         raise CasePlanError("จำนวนสมาชิกต้องมีอย่างน้อย 1 คน")
     with transaction.atomic():
@@ -199,6 +211,28 @@ def round_save_capitals(*, round_: Round, capitals: dict[str, dict]) -> Round:
         _mark_step(round_, CAPITALS_STEP)
         round_.save(update_fields=["steps_done"])
     return round_
+
+
+def capitals_to_show(round_: Round) -> dict:
+    """The capitals the step starts from: this round's as saved, else the last complete
+    round's (what the household had then, to confirm or change)."""
+    saved = {c.kind: c for c in round_.capitals.all()}
+    if saved:
+        return saved
+    previous = (
+        round_.household.rounds.complete().exclude(pk=round_.pk).order_by("-assessed_on").first()
+    )
+    return {c.kind: c for c in previous.capitals.all()} if previous else {}
+
+
+def action_initial_from(suggestion) -> dict:
+    """A suggested action as the action form's first values."""
+    return {
+        "what": suggestion.what,
+        "owner_kind": suggestion.owner_kind,
+        "agency": suggestion.agency_id,
+        "due_on": timezone.localdate() + dt.timedelta(days=suggestion.due_in_days),
+    }
 
 
 def steps_missing(round_: Round) -> list[str]:
@@ -290,12 +324,10 @@ def _close(problem, status, solved_by, on, round_=None, note=""):
     if note:
         problem.note = f"{problem.note}\n{note}".strip()
     problem.save()
-    # What was still planned for it will not be done now.
+    # What was still planned for it will not be done now: closed, never recorded as done
+    # (a done action is what credits the programme with solving a problem).
     problem.actions.filter(status__in=OPEN_ACTION_STATUSES).update(
-        status=ActionStatus.NOT_POSSIBLE
-        if status == ProblemStatus.NOT_POSSIBLE
-        else ActionStatus.DONE,
-        done_on=on,
+        status=ActionStatus.NOT_POSSIBLE, done_on=None
     )
 
 
@@ -507,6 +539,8 @@ def follow_up_record(
         raise CasePlanError("วันที่ติดตามต้องไม่เลยวันนี้")
     if done_on < check.graduation.graduated_on:
         raise CasePlanError("วันที่ติดตามต้องไม่ก่อนวันที่พ้นความยากจน")
+    if members < 1:
+        raise CasePlanError("จำนวนสมาชิกต้องมีอย่างน้อย 1 คน")
     new_unmet = list(new_unmet)
     threshold = income_threshold(done_on)
     relapse = rules.relapsed(
@@ -567,6 +601,8 @@ def follow_up_open_until(household: Household) -> dt.date | None:
 
 def checks_due_for(official: Official):
     """The follow-up checks this official is named for and has not done yet."""
+    if official is None:
+        return FollowUpCheck.objects.none()
     return (
         FollowUpCheck.objects.pending()
         .filter(official=official)

@@ -1,10 +1,12 @@
 """Demo data: a whole fictitious programme on the real districts, subdistricts and agencies.
 
 `demo_data_seed` fills the database with households and their members, officials and their
-logins, pairings (with some history), a year of visits and aid records. Everything comes from
-one `random.Random(seed)` and dates count back from `today`, so the same seed on the same day
-gives the same data. Rows are written with `bulk_create` in one transaction; members are made
-batch by batch, so memory stays small even at 100,000 households.
+logins, pairings (with some history), a year of visits and aid records, and then the case
+plans: assessment rounds, problems, actions, graduations and follow-up checks (cases.py).
+Everything comes from one `random.Random(seed)` and dates count back from `today`, so the
+same seed on the same day gives the same data. Rows are written with `bulk_create` in one
+transaction; members are made batch by batch, so memory stays small even at 100,000
+households.
 
 No person here is real: names are drawn from lists of common Thai names, national IDs are
 made up (valid check digit, unique), companies are named only by their associations.
@@ -12,7 +14,8 @@ made up (valid check digit, unique), companies are named only by their associati
 This module holds the seed and its undo (demo_data_seed, demo_data_delete), the demo's
 sizes, logins and password, and the builder that makes the rows. What the people, places
 and records look like (the word lists) is in words.py; the small draws and sums that need
-no database (schooling by age, poverty level, apportioning) are in draws.py.
+no database (schooling by age, poverty level, apportioning) are in draws.py. The case plans
+are drawn in rounds.py and plans.py, written by cases.py, worded from case_words.py.
 """
 
 import datetime as dt
@@ -29,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, District, Subdistrict
+from households.demo.cases import CASE_MODELS, CasePlans, case_data_delete
 from households.demo.draws import (
     SCHOOL_LEVELS,
     apportion,
@@ -165,6 +169,7 @@ def demo_data_delete() -> dict[str, int]:
             "officials": Official.objects.count(),
         }
         # Children first, so each delete is a single statement (no per-row collection).
+        counts["rounds"] = case_data_delete()
         counts["visits"] = Visit.objects.all().delete()[0]
         counts["aid_records"] = AidRecord.objects.all().delete()[0]
         counts["pairings"] = Pairing.objects.all().delete()[0]
@@ -231,11 +236,20 @@ class _Builder:
         open_pairs, ended_pairs = self._create_pairings(official_rows, rows, logins["demo-admin"])
         self._create_visits(open_pairs, ended_pairs, official_rows)
         self._create_aid(rows, open_pairs, official_rows)
-        self.counts["unpaired"] = households - self.counts["pairings_open"]
+        CasePlans(
+            self,
+            rows=rows,
+            open_pairs=open_pairs,
+            ended_pairs=ended_pairs,
+            officials=official_rows,
+            logins=logins,
+            district=DEMO_DISTRICT,
+        ).run()
+        self.counts["unpaired"] = Household.objects.unpaired().count()
         # Fresh tables have no planner statistics until autovacuum gets to them, and the
         # first pages (or checks) on them would pick poor plans.
         with connection.cursor() as cursor:
-            tables = (Household, Member, Visit, AidRecord, Pairing, Official)
+            tables = (Household, Member, Visit, AidRecord, Pairing, Official, *CASE_MODELS)
             names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
             cursor.execute(f"ANALYZE {names}")
         return self.counts
@@ -720,6 +734,7 @@ class _Builder:
                     )
                 )
         AidRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        self.aid_records = records  # the case plans link them to the problems they served
         self.counts["aid_records"] = len(records)
         self.log(f"  การช่วยเหลือ {len(records):,} รายการ")
 

@@ -20,6 +20,9 @@ from django.utils import timezone
 from pghistory.models import Events
 
 from households.audit import describe_person, log_access
+from households.cases.models import Action as CaseAction
+from households.cases.models import Answer, Capital, FollowUpCheck, Graduation, Problem, Round
+from households.cases.services import follow_up_open_until
 from households.history import ACTION_LABELS, HIDDEN_FIELDS
 from households.models import (
     AccessAction,
@@ -106,6 +109,20 @@ SCRUBBED = {
     Visit: {"findings": lambda: Value(MASKED_TEXT), "needs_observed": lambda: Value("")},
     AidRecord: {"outcome": lambda: Value("")},
     Pairing: {"end_note": lambda: Value("")},
+    # The case plan (households.cases): its free text, not its figures or statuses.
+    Round: {"note": lambda: Value(""), "level_reason": lambda: Value("")},
+    Problem: {"note": lambda: Value("")},
+    CaseAction: {"what": lambda: Value(MASKED_TEXT), "note": lambda: Value("")},
+}
+# Free text of the case plan's records that keep no history.
+SCRUBBED_UNTRACKED = {
+    Answer: ("round__household_id", {"note": ""}),
+    Capital: ("round__household_id", {"items": "", "note": ""}),
+    Graduation: (
+        "household_id",
+        {"evidence": MASKED_TEXT, "decision_reason": "", "reopen_reason": ""},
+    ),
+    FollowUpCheck: ("graduation__household_id", {"note": ""}),
 }
 
 
@@ -129,6 +146,8 @@ def anonymise_refusal(household: Household) -> str | None:
         )
     if Pairing.objects.open().filter(household=household).exists():
         return "ครัวเรือนนี้ยังมีคู่เสี่ยวดูแลอยู่ ต้องสิ้นสุดการจับคู่ก่อนปกปิดข้อมูล"
+    if until := follow_up_open_until(household):
+        return f"ครัวเรือนนี้อยู่ในช่วงติดตามหลังพ้นความยากจนถึง {format_be(until)} ปกปิดข้อมูลได้เมื่อติดตามครบแล้ว"
     return None
 
 
@@ -161,6 +180,21 @@ def household_anonymise(*, household: Household, actor) -> Household:
             _scrub(Visit, in_household, in_household)
             _scrub(AidRecord, in_household, in_household)
             _scrub(Pairing, in_household, in_household)
+            _scrub(Round, in_household, in_household)
+            _scrub(Problem, in_household, in_household)
+            # Problems the buddy named in their own words (not an indicator's wording).
+            own_words = in_household & Q(indicator_id__isnull=True)
+            Problem.objects.filter(own_words).update(title=MASKED_TEXT)
+            Problem.pgh_event_models["update"].objects.filter(own_words).update(title=MASKED_TEXT)
+            problem_ids = set(
+                Problem.pgh_event_models["update"]
+                .objects.filter(in_household)
+                .values_list("pgh_obj_id", flat=True)
+            )
+            in_problems = Q(problem_id__in=problem_ids)
+            _scrub(CaseAction, in_problems, in_problems)
+            for model, (by_household, values) in SCRUBBED_UNTRACKED.items():
+                model.objects.filter(**{by_household: household.pk}).update(**values)
         Consent.objects.filter(household=household).update(
             witness=_present("witness"), note=Value("")
         )

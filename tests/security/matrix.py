@@ -20,6 +20,17 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from households.cases.models import Action as CaseAction
+from households.cases.models import (
+    FollowUpCheck,
+    Graduation,
+    GraduationStatus,
+    OwnerKind,
+    Problem,
+    Round,
+    RoundKind,
+    RoundStatus,
+)
 from households.imports import services as import_services
 from households.imports import tasks as import_tasks
 from households.models import (
@@ -57,7 +68,7 @@ COLUMNS = (
 )
 METHODS = {"GET page": "GET", "POST action": "POST"}
 WILDCARD = "*"  # `admin:*`: every other admin URL without arguments
-_CELL = re.compile(r"^(?:200|403|404|405|302 login|302 → [\w:-]+)$")
+_CELL = re.compile(r"^(?:200|400|403|404|405|302 login|302 → [\w:-]+)$")
 
 
 # -- reading the Markdown ---------------------------------------------------------------
@@ -212,6 +223,14 @@ class Case:
     member: Member  # a current member who is not the head: editable, able to move out
     aid: AidRecord
     pairing: Pairing | None  # the open pairing, or for H0 the ended one
+    # The case plan (households.cases): a complete round, one in progress, an open problem
+    # with one action; graduations and follow-up checks are added by build_world.
+    round: Round
+    draft: Round
+    problem: Problem
+    action: CaseAction
+    graduation: Graduation | None = None
+    check: FollowUpCheck | None = None
 
 
 @dataclass
@@ -244,6 +263,47 @@ def make_case(code: str, subdistrict: str) -> Case:
         ),
         aid=f.AidRecordFactory(household=household, partner="มูลนิธิทดสอบ"),
         pairing=None,
+        **_case_plan(household),
+    )
+
+
+def _case_plan(household) -> dict:
+    today = timezone.localdate()
+    complete = Round.objects.create(
+        household=household,
+        kind=RoundKind.ENTRY,
+        assessed_on=today - dt.timedelta(days=200),
+        status=RoundStatus.COMPLETE,
+        members=2,
+        annual_income=30000,
+        threshold=38000,
+        suggested_level=2,
+        level=2,
+        steps_done=["figures"],
+    )
+    draft = Round.objects.create(household=household, kind=RoundKind.REVIEW, assessed_on=today)
+    problem = Problem.objects.create(
+        household=household,
+        dimension="income",
+        title="รายได้ต่ำกว่าเกณฑ์ จปฐ.",
+        found_in=complete,
+        opened_on=complete.assessed_on,
+    )
+    action = CaseAction.objects.create(
+        problem=problem, what="ฝึกอาชีพ", owner_kind=OwnerKind.HOUSEHOLD, due_on=today
+    )
+    return {"round": complete, "draft": draft, "problem": problem, "action": action}
+
+
+def _graduation(case: Case, status: str, by) -> Graduation:
+    return Graduation.objects.create(
+        household=case.household,
+        round=case.round,
+        status=status,
+        evidence="รายได้จากอาชีพใหม่",
+        household_agrees=True,
+        proposed_by=by,
+        graduated_on=timezone.localdate() if status == GraduationStatus.APPROVED else None,
     )
 
 
@@ -282,6 +342,16 @@ def build_world() -> World:
     for name, official in (("H1", official_a), ("H2", official_b)):
         cases[name].pairing = pairing_create(
             official=official, household=cases[name].household, started_on=dt.date(2024, 7, 1)
+        )
+    for name in ("H1", "H2"):
+        cases[name].graduation = _graduation(cases[name], GraduationStatus.PROPOSED, users["admin"])
+    for name, official in (("H0", official_a), ("H2", official_b)):
+        approved = _graduation(cases[name], GraduationStatus.APPROVED, users["admin"])
+        cases[name].check = FollowUpCheck.objects.create(
+            graduation=approved,
+            months=6,
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+            official=official,
         )
     job = import_services.import_job_create(
         user=users["admin"], kind="households", file_name="households.xlsx", data=households_file(2)
@@ -335,6 +405,17 @@ def url_args(world: World, target: str, household: str) -> tuple[list, dict]:
         return [case.household.pk, case.aid.pk], {}
     if target == "pairing":
         return [case.pairing.pk], {}
+    case_plan = {
+        "round": lambda: [case.round.pk],
+        "draft round": lambda: [case.draft.pk],
+        "round step": lambda: [case.draft.pk, "figures"],
+        "problem": lambda: [case.problem.pk],
+        "action": lambda: [case.action.pk],
+        "graduation": lambda: [case.graduation.pk],
+        "follow-up check": lambda: [case.check.pk],
+    }
+    if target in case_plan:
+        return [case.household.pk, *case_plan[target]()], {}
     raise AssertionError(f"docs/permissions.md: unknown object in the URL {target!r}")
 
 
@@ -348,6 +429,11 @@ SNAPSHOT_MODELS = (
     Official,
     StaffProfile,
     ImportJob,
+    Round,
+    Problem,
+    CaseAction,
+    Graduation,
+    FollowUpCheck,
     get_user_model(),
 )
 
@@ -529,6 +615,52 @@ ACTIONS: dict[str, Action] = {
         done=lambda w, c: c.household.consents.filter(note="ทดสอบสิทธิ์").exists(),
     ),
     "privacy:anonymise": Action(lambda w, c: {"code": c.household.code}),
+    "cases:round_new": Action(lambda w, c: {"assessed_on": today_be(), "token": str(uuid.uuid4())}),
+    "cases:round_step": Action(
+        lambda w, c: {"assessed_on": today_be(), "members": "3", "annual_income": "90000"},
+        done=lambda w, c: "figures" in Round.objects.get(pk=c.draft.pk).steps_done,
+    ),
+    "cases:round_finish": Action(lambda w, c: {"level": "2", "level_reason": ""}),
+    "cases:problem_new": Action(
+        lambda w, c: {"dimension": "living", "title": "ทดสอบสิทธิ์ปัญหา", "member": "", "note": ""},
+        done=lambda w, c: c.household.problems.filter(title="ทดสอบสิทธิ์ปัญหา").exists(),
+    ),
+    "cases:problem_close": Action(
+        lambda w, c: {"status": "solved", "solved_by": "household", "note": ""},
+        done=lambda w, c: Problem.objects.get(pk=c.problem.pk).status == "solved",
+    ),
+    "cases:action_new": Action(
+        lambda w, c: {
+            "what": "ทดสอบสิทธิ์กิจกรรม",
+            "owner_kind": "household",
+            "agency": "",
+            "partner": "",
+            "due_on": today_be(),
+            "note": "",
+            "token": str(uuid.uuid4()),
+        },
+        done=lambda w, c: c.problem.actions.filter(what="ทดสอบสิทธิ์กิจกรรม").exists(),
+    ),
+    "cases:action_update": Action(
+        lambda w, c: {"status": "done", "note": ""},
+        done=lambda w, c: CaseAction.objects.get(pk=c.action.pk).status == "done",
+    ),
+    "cases:graduation_propose": Action(
+        lambda w, c: {"evidence": "ทดสอบสิทธิ์", "household_agrees": "on"}
+    ),
+    "cases:graduation_decide": Action(
+        lambda w, c: {"decision": "approve", "reason": "", "follow_up_official": ""},
+        done=lambda w, c: Graduation.objects.get(pk=c.graduation.pk).status == "approved",
+    ),
+    "cases:follow_up": Action(
+        lambda w, c: {
+            "done_on": today_be(),
+            "members": "2",
+            "annual_income": "120000",
+            "note": "ทดสอบสิทธิ์",
+        },
+        done=lambda w, c: FollowUpCheck.objects.get(pk=c.check.pk).done_on is not None,
+    ),
     "imports:upload": Action(_upload, done=lambda w, c: ImportJob.objects.count() == 2),
     "imports:confirm": Action(
         lambda w, c: {},

@@ -23,7 +23,8 @@ def assets_into_capitals(apps, schema_editor):
         Pairing.objects.filter(ended_on__isnull=True).values_list("household_id", "official_id")
     )
     today = timezone.localdate()
-    for household in Household.objects.exclude(livelihood_assets="").iterator():
+    in_programme = Household.objects.filter(status="active").exclude(livelihood_assets="")
+    for household in in_programme.iterator():
         if Round.objects.filter(household=household).exists():
             continue
         round_ = Round.objects.create(

@@ -22,12 +22,21 @@ COUNT_LABELS = [
     ("unpaired", "ยังไม่มีคู่เสี่ยว / unpaired households"),
     ("visits", "การเยี่ยมบ้าน / visits"),
     ("aid_records", "การช่วยเหลือ / aid records"),
+    ("rounds", "รอบการสำรวจ / assessment rounds"),
+    ("problems", "ปัญหา / problems"),
+    ("problems_open", "ปัญหาที่ยังไม่แก้ / open problems"),
+    ("actions", "กิจกรรมตามแผน / plan actions"),
+    ("aid_linked", "การช่วยเหลือที่ผูกกับปัญหา / aid records linked to problems"),
+    ("graduations", "พ้นความยากจน / graduations"),
+    ("graduations_waiting", "รออนุมัติพ้นความยากจน / graduations waiting for approval"),
+    ("relapses", "กลับเข้าสู่ความยากจน / relapses"),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "สร้างข้อมูลตัวอย่างของโครงการ (ครัวเรือน เจ้าหน้าที่ การจับคู่ การเยี่ยมบ้าน การช่วยเหลือ) "
+        "สร้างข้อมูลตัวอย่างของโครงการ (ครัวเรือน เจ้าหน้าที่ การจับคู่ การเยี่ยมบ้าน การช่วยเหลือ "
+        "รอบการสำรวจ แผนพัฒนาครัวเรือน การพ้นความยากจน) "
         "และบัญชีทดลองทั้ง 5 บทบาท / Create demo programme data and one login per role."
     )
 
