@@ -615,7 +615,11 @@ ACTIONS: dict[str, Action] = {
         done=lambda w, c: c.household.consents.filter(note="ทดสอบสิทธิ์").exists(),
     ),
     "privacy:anonymise": Action(lambda w, c: {"code": c.household.code}),
-    "cases:round_new": Action(lambda w, c: {"assessed_on": today_be(), "token": str(uuid.uuid4())}),
+    # The round in progress comes back, now the current buddy's.
+    "cases:round_new": Action(
+        lambda w, c: {"assessed_on": today_be(), "token": str(uuid.uuid4())},
+        done=lambda w, c: Round.objects.get(pk=c.draft.pk).official_id == w.official_a.pk,
+    ),
     "cases:round_step": Action(
         lambda w, c: {"assessed_on": today_be(), "members": "3", "annual_income": "90000"},
         done=lambda w, c: "figures" in Round.objects.get(pk=c.draft.pk).steps_done,

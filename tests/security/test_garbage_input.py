@@ -11,6 +11,7 @@ are not what their names say. Every page a role may open gets garbage in its que
 
 import io
 import zipfile
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -160,7 +161,7 @@ class Poster:
         """A redirect to where a successful write goes (the matrix's `302 →` for this row)."""
         if response.status_code != 302:
             return False
-        target = resolve(response.url.split("?")[0]).view_name
+        target = resolve(urlsplit(response.url).path).view_name
         return any(cell == f"302 → {target}" for cell in self.row.expected.values())
 
 
