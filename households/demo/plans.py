@@ -291,11 +291,13 @@ class Planner:
         general = self.by_dimension.get(dimension, [])
         pool = [s for s in specific if s.cause in ("", cause)] * 3
         pool += [s for s in general if s.cause in ("", cause)]
-        pool = [s for s in pool if s.what not in planned] or pool
+        # Never the same step twice on one problem: with every suggestion planned, the
+        # dimension's own agency or the household's plan below.
+        pool = [s for s in pool if s.what not in planned]
         fallback_what, fallback_code = DIMENSION_AGENCIES.get(dimension, ("", ""))
         if not pool:
             agency = self.agencies.get(fallback_code)
-            if agency is None or not fallback_what:
+            if agency is None or not fallback_what or fallback_what in planned:
                 return ("ครัวเรือนวางแผนแก้ปัญหาร่วมกับคู่เสี่ยว", OwnerKind.HOUSEHOLD, None, "", 30)
             return (fallback_what, OwnerKind.AGENCY, agency, "", 30)
         suggestion = rng.choice(pool)

@@ -289,6 +289,16 @@ def test_most_open_problems_have_actions_with_owners_and_statuses(seeded, db):
     assert not closed.exists()
 
 
+def test_no_problem_has_the_same_step_twice(seeded, db):
+    twice = (
+        Action.objects.exclude(what="ครัวเรือนวางแผนแก้ปัญหาร่วมกับคู่เสี่ยว")
+        .values("problem_id", "what")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert list(twice) == []
+
+
 def test_agency_actions_are_owned_by_an_agency_that_serves_the_dimension(seeded, db):
     actions = Action.objects.filter(owner_kind=OwnerKind.AGENCY).select_related("agency", "problem")
     serving = sum(1 for a in actions if a.problem.dimension in a.agency.need_fields)
