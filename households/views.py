@@ -9,13 +9,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from households import selectors, services
-from households.cases.services import checks_due_for
 from households.access import (
     get_household_for_action,
     get_household_for_user,
     may_manage_pairing_of,
 )
 from households.audit import log_access
+from households.cases.services import checks_due_for
 from households.forms import (
     AidForm,
     AidUpdateForm,

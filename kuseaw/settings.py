@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "households.dashboards",
     "households.imports",
     "households.privacy",
+    "households.profiles",
     "households.demo",
 ]
 
@@ -348,6 +349,9 @@ KUSEAW_GRADUATION = {
     "min_level": env_int("KUSEAW_GRADUATION_MIN_LEVEL", 3),
     "household_agrees": True,
 }
+# The family profile (households.profiles): the most households one batch PDF may hold
+# (about 0.1 s each on two cores: 200 stay well inside gunicorn's 30 s timeout).
+KUSEAW_PROFILE_BATCH_MAX = env_int("KUSEAW_PROFILE_BATCH_MAX", 200)
 
 # Imports (households.imports): the largest file accepted, and from how many rows on the
 # work runs as a background task (django-tasks, run by `manage.py db_worker`).

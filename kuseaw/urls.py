@@ -17,5 +17,6 @@ urlpatterns = [
     path("pairing/", include("households.pairing.urls")),
     path("imports/", include("households.imports.urls")),
     path("privacy/", include("households.privacy.urls")),
+    path("profiles/", include("households.profiles.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -340,6 +340,7 @@ class FollowUpCheckForm(ThaiRequiredMixin, forms.Form):
     members = forms.IntegerField(
         label="จำนวนสมาชิก (คน)",
         min_value=1,
+        max_value=50,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     annual_income = forms.DecimalField(

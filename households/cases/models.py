@@ -152,7 +152,14 @@ class Round(models.Model):
                 name="round_complete_has_level",
             ),
         ]
-        indexes = [models.Index(fields=["household", "status", "-assessed_on"])]
+        indexes = [
+            # With id and level: the dashboards' first-to-latest levels read only the index.
+            models.Index(
+                fields=["household", "status", "-assessed_on"],
+                include=["id", "level"],
+                name="round_by_household_status",
+            )
+        ]
 
     def __str__(self):
         return f"{self.household} {self.get_kind_display()} {self.assessed_on}"
@@ -361,7 +368,11 @@ class Problem(models.Model):
                 name="problem_solved_says_by_whom",
             ),
         ]
-        indexes = [models.Index(fields=["household", "status"])]
+        indexes = [
+            models.Index(fields=["household", "status"]),
+            # The dashboards' problems by dimension, from the index alone.
+            models.Index(fields=["dimension", "status", "solved_by"], name="problem_by_dimension"),
+        ]
 
     def __str__(self):
         return self.title
@@ -441,7 +452,14 @@ class Action(models.Model):
                 name="action_owner_named",
             )
         ]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            # With the owner: the dashboards' overdue actions by owner read only the index.
+            models.Index(
+                fields=["status", "due_on"],
+                include=["owner_kind", "agency"],
+                name="action_by_status_due",
+            )
+        ]
 
     def __str__(self):
         return self.what

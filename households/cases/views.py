@@ -277,7 +277,8 @@ def problem_close(request, pk, problem_pk):
     form = ProblemCloseForm(_posted(request))
     if form.is_valid():
         services.problem_close(problem=problem, **form.cleaned_data)
-        messages.success(request, f"บันทึกว่า «{problem_label(problem)}» {problem.get_status_display()}")
+        label = problem_label(problem)
+        messages.success(request, f"บันทึกว่า «{label}» {problem.get_status_display()}")
         return redirect("households:detail", pk=household.pk)
     return _page(
         request, "cases/form.html", household, form=form, title=f"ปิดปัญหา «{problem_label(problem)}»"

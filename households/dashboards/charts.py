@@ -195,3 +195,26 @@ def overview_charts(overview) -> dict | None:
         "visits": column_chart(month_points(lambda row: row.visits)),
         "aid_months": column_chart(month_points(lambda row: row.aid_baht)),
     }
+
+
+# -- the case plans' charts -----------------------------------------------------------------
+
+
+def problem_charts(problems) -> dict | None:
+    """The problems page's chart (households.dashboards.case_plans.ProblemFigures): problems
+    open and solved per dimension."""
+    if problems is None:
+        return None
+    rows = [
+        (row.dimension.label.removeprefix("ด้าน"), row.open, row.solved)
+        for row in problems.dimensions
+    ]
+    return {"dimensions": bar_chart(rows, legend=["ยังไม่แก้", "แก้ได้แล้ว"])}
+
+
+def progress_charts(progress) -> dict | None:
+    """The progress page's chart (households.dashboards.case_plans.Progress): the
+    graduation funnel."""
+    if progress is None:
+        return None
+    return {"funnel": bar_chart([(short, n) for short, _, n in progress.funnel.steps()])}

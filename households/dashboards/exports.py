@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter, methodcaller
 
-from households.dashboards import figures
+from django.utils import timezone
+
+from households.dashboards import case_plans, figures
 from households.dashboards.filters import Filters
 from households.models import PovertyLevel
 from kuseaw import spreadsheets
@@ -23,6 +25,7 @@ class TableSpec:
     build: Callable[[Filters], tuple[list, list]]
     personal: bool = False  # on an official's own summary too
     household_list: bool = False  # read the household list's filters
+    period: bool = True  # counts within the date range (else: as things stand today)
 
 
 def _listed(records, columns) -> tuple[list, list]:
@@ -145,12 +148,17 @@ OFFICIAL_COLUMNS = (
     ("เกินกำหนดเยี่ยม", "overdue"),
     ("การเยี่ยมในช่วงที่เลือก", "visits_in_period"),
     ("เยี่ยมล่าสุด", _or_blank("last_visit")),
+    ("ปัญหาของครัวเรือนที่ดูแล", "share.problems"),
+    ("แก้ได้แล้ว", "share.solved"),
+    ("ร้อยละที่แก้ได้", "share.percent"),
 )
 
 
 def officials_table(filters: Filters):
-    officials = figures.add_official_figures(filters, figures.officials_list(filters))
-    return _listed(officials, OFFICIAL_COLUMNS)
+    officials = figures.officials_list(filters)
+    rows = figures.add_official_figures(filters, officials)
+    case_plans.add_official_shares(filters, rows, ids=officials)
+    return _listed(rows, OFFICIAL_COLUMNS)
 
 
 HOUSEHOLD_COLUMNS = (
@@ -215,7 +223,80 @@ def not_visited_table(filters: Filters):
     return _listed(figures.longest_not_visited(filters), NOT_VISITED_COLUMNS)
 
 
+SHARE_COLUMNS = (
+    ("ปัญหาทั้งหมด", "problems"),
+    ("แก้ได้แล้ว", "solved"),
+    ("ร้อยละที่แก้ได้", "percent"),
+    ("ยังไม่แก้", "open"),
+    ("แก้ไม่ได้", "not_possible"),
+)
+
+
+def plan_problems_table(filters: Filters):
+    problems = case_plans.problem_figures(filters)
+    header = [
+        "มิติ",
+        "ยังไม่แก้",
+        "แก้ได้ด้วยความช่วยเหลือของโครงการ",
+        "ครัวเรือนแก้ได้เอง",
+        "แก้ไม่ได้",
+        "รวม",
+    ]
+    rows = [
+        [r.dimension.label, r.open, r.by_programme, r.by_household, r.not_possible, r.problems]
+        for r in problems.dimensions
+    ]
+    t = problems.total
+    rows.append(["รวม", t.open, t.by_programme, t.by_household, t.not_possible, t.problems])
+    return header, rows
+
+
+def plan_districts_table(filters: Filters):
+    rows = case_plans.problem_figures(filters).districts
+    return _listed(rows, (("อำเภอ", "district.name_th"), *SHARE_COLUMNS))
+
+
+NEVER_PAIRED = "ครัวเรือนที่ยังไม่เคยมีคู่เสี่ยว"
+
+
+def plan_agencies_table(filters: Filters):
+    rows = case_plans.problem_figures(filters).agencies
+    agency = ("หน่วยงานของคู่เสี่ยว", lambda r: r.agency.name_th if r.agency else NEVER_PAIRED)
+    return _listed(rows, (agency, *SHARE_COLUMNS))
+
+
+def plan_overdue_table(filters: Filters):
+    rows = case_plans.overdue_actions(filters)
+    columns = (
+        ("ผู้รับผิดชอบ", "owner"),
+        ("กิจกรรมที่ยังไม่เสร็จ", "open"),
+        ("เกินกำหนด", "overdue"),
+        ("ร้อยละที่เกินกำหนด", "percent"),
+    )
+    return _listed(rows, columns)
+
+
+def plan_funnel_table(filters: Filters):
+    funnel = case_plans.graduation_funnel(filters)
+    return ["ขั้น", "ครัวเรือน"], [[label, n] for _, label, n in funnel.steps()]
+
+
+def plan_levels_table(filters: Filters):
+    changes = case_plans.level_changes(filters)
+    header = ["ระดับในรอบแรก", *[f"รอบล่าสุด {label}" for label in PovertyLevel.labels], "รวม"]
+    rows = [[r.level.label, *r.latest, r.total] for r in changes.rows]
+    rows += [
+        [],
+        ["ดีขึ้น", changes.better],
+        ["เท่าเดิม", changes.same],
+        ["ลดลง", changes.worse],
+        ["รวม", changes.total],
+    ]
+    return header, rows
+
+
 OVERVIEW = "dashboard:overview"
+PLANS, PROGRESS = "dashboard:plans", "dashboard:plan_progress"
 TABLES = {
     "figures": TableSpec("ตัวเลขสำคัญ", OVERVIEW, figures_table, personal=True),
     "levels": TableSpec("ระดับความยากจน", OVERVIEW, levels_table, personal=True),
@@ -231,11 +312,18 @@ TABLES = {
     "visits": TableSpec("การเยี่ยมล่าสุด", "dashboard:activity", visits_table),
     "latest-aid": TableSpec("การช่วยเหลือล่าสุด", "dashboard:activity", latest_aid_table),
     "not-visited": TableSpec("ไม่ได้เยี่ยมนานที่สุด", "dashboard:activity", not_visited_table),
+    "plan-problems": TableSpec("ปัญหาตามมิติ", PLANS, plan_problems_table, period=False),
+    "plan-districts": TableSpec("การแก้ปัญหารายอำเภอ", PLANS, plan_districts_table, period=False),
+    "plan-agencies": TableSpec("การแก้ปัญหารายหน่วยงาน", PLANS, plan_agencies_table, period=False),
+    "plan-overdue": TableSpec("กิจกรรมที่เกินกำหนด", PROGRESS, plan_overdue_table, period=False),
+    "plan-funnel": TableSpec("การพ้นความยากจน", PROGRESS, plan_funnel_table, period=False),
+    "plan-levels": TableSpec("ระดับระหว่างรอบการสำรวจ", PROGRESS, plan_levels_table, period=False),
 }
 
 
-def describe(filters: Filters) -> str:
-    """The scope and filters in one Thai line, written above the table."""
+def describe(filters: Filters, *, period: bool = True) -> str:
+    """The scope and filters in one Thai line, written above the table; without `period`,
+    the day the figures stand on instead of the date range."""
     parts = [filters.scope.label]
     if filters.district is not None:
         parts.append(f"อำเภอ{filters.district.name_th}")
@@ -243,12 +331,16 @@ def describe(filters: Filters) -> str:
         parts.append(f"หน่วยงาน {filters.agency}")
     if filters.official is not None:
         parts.append(f"คู่เสี่ยว {filters.official.full_name}")
-    parts.append(f"ช่วงวันที่ {filters.period}")
+    if period:
+        parts.append(f"ช่วงวันที่ {filters.period}")
+    else:
+        parts.append(f"ข้อมูล ณ {format_be(timezone.localdate())}")
     return " · ".join(parts)
 
 
 def workbook(spec: TableSpec, filters: Filters) -> bytes:
     """One sheet: a title line, the scope and filters, a blank line, the table."""
     header, rows = spec.build(filters)
-    sheet = spreadsheets.Sheet(spec.title, header, rows, above=[spec.title, describe(filters)])
+    above = [spec.title, describe(filters, period=spec.period)]
+    sheet = spreadsheets.Sheet(spec.title, header, rows, above=above)
     return spreadsheets.to_xlsx(sheet)

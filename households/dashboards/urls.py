@@ -10,5 +10,7 @@ urlpatterns = [
     path("officials/", views.officials, name="officials"),
     path("households/", views.households, name="households"),
     path("activity/", views.activity, name="activity"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/progress/", views.plan_progress, name="plan_progress"),
     path("export/<slug:table>.xlsx", views.dashboard_export, name="export"),
 ]

@@ -1,5 +1,6 @@
 """The dashboards (ภาพรวม): the overview, breakdowns by district, agency and official, the
-household list they drill down to, the latest activity, and an .xlsx of every table.
+household list they drill down to, the latest activity, the case plans (problems, actions
+overdue, graduation, level changes between rounds), and an .xlsx of every table.
 
 Scope comes from households.dashboards.scope (Household.objects.visible_to and
 Official.objects.visible_to); the filters in the URL only narrow it, and an invalid one
@@ -20,8 +21,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from households.audit import log_access
-from households.dashboards import charts, exports, figures
-from households.dashboards.filters import DashboardFilterForm, HouseholdListFilterForm
+from households.dashboards import case_plans, charts, exports, figures
+from households.dashboards.filters import (
+    DashboardFilterForm,
+    HouseholdListFilterForm,
+    PlanFilterForm,
+)
 from households.dashboards.scope import scope_for
 from households.models import AccessAction, PovertyLevel, income_threshold
 from kuseaw import spreadsheets
@@ -109,6 +114,7 @@ def officials(request, context):
     page = _page(request, figures.officials_list(filters) if filters else None)
     if page is not None:
         page.object_list = figures.add_official_figures(filters, page.object_list)
+        case_plans.add_official_shares(filters, page.object_list)
     context |= {"title": "รายเจ้าหน้าที่", "page": page}
     return render(request, "dashboard/officials.html", context)
 
@@ -136,6 +142,32 @@ def activity(request, context):
             "not_visited": figures.longest_not_visited(filters),
         }
     return render(request, "dashboard/activity.html", context)
+
+
+@dashboard_page(form_class=PlanFilterForm)
+def plans(request, context):
+    result = case_plans.problem_figures(context["filters"]) if context["filters"] else None
+    context |= {
+        "title": "ปัญหาตามแผน",
+        "problems": result,
+        "charts": charts.problem_charts(result),
+        "period_applies": False,
+    }
+    return render(request, "dashboard/plans.html", context)
+
+
+@dashboard_page(form_class=PlanFilterForm)
+def plan_progress(request, context):
+    result = case_plans.progress(context["filters"]) if context["filters"] else None
+    context |= {
+        "title": "ความคืบหน้าของแผน",
+        "progress": result,
+        "charts": charts.progress_charts(result),
+        "level_labels": PovertyLevel.labels,
+        "still_out_months": case_plans.STILL_OUT_MONTHS,
+        "period_applies": False,
+    }
+    return render(request, "dashboard/plan_progress.html", context)
 
 
 def _page(request, rows):
@@ -169,7 +201,7 @@ def dashboard_export(request, table):
     if filters is None:
         return redirect(f"{reverse(spec.page)}?{request.GET.urlencode()}")
     response = HttpResponse(exports.workbook(spec, filters), content_type=spreadsheets.XLSX)
-    description = f"{spec.title} (.xlsx) {exports.describe(filters)}"
+    description = f"{spec.title} (.xlsx) {exports.describe(filters, period=spec.period)}"
     log_access(request, AccessAction.LIST_EXPORTED, description=description)
     day = format_be(timezone.localdate(), "numeric").replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="kuseaw-{table}-{day}.xlsx"'

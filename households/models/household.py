@@ -39,13 +39,13 @@ class HouseholdQuerySet(models.QuerySet):
             profile = getattr(user, "staff_profile", None)
             if profile is None or profile.agency_id is None:
                 return self.none()
-            agency = Pairing.objects.filter(official__agency_id=profile.agency_id)
+            agency = Pairing.objects.filter(official__agency_id=profile.agency_id).order_by()
             return self.filter(id__in=models.Subquery(agency.values("household_id")))
         if role == Role.OFFICIAL:
             official = getattr(user, "official", None)
             if official is None:
                 return self.none()
-            ever = Pairing.objects.filter(official=official)
+            ever = Pairing.objects.filter(official=official).order_by()
             # And those they are named to check on after graduation (households.cases).
             checks = self.model.objects.filter(graduations__checks__official=official)
             return self.filter(

@@ -84,6 +84,7 @@ class AccessAction(models.TextChoices):
     LIST_EXPORTED = "list_exported", "ส่งออกรายการ"
     PERSON_EXPORTED = "person_exported", "ส่งออกข้อมูลทั้งหมดของบุคคล"
     HOUSEHOLD_ANONYMISED = "anonymised", "ปกปิดข้อมูลส่วนบุคคลของครัวเรือน"
+    PROFILE_DOWNLOADED = "profile_pdf", "ดาวน์โหลดแฟ้มครอบครัว (PDF)"
 
 
 class AccessLog(models.Model):

@@ -294,7 +294,7 @@ def test_official_takes_a_follow_up_round_on_a_phone_and_works_the_plan(page, de
     assert_in_reach(close)
     close.click()
     expect(page).to_have_url(re.compile(f"{case_url}$"))
-    expect(page.get_by_role("status")).to_contain_text(f"บันทึกว่า «{new.title}» แก้ได้แล้ว")
+    expect(page.get_by_role("status")).to_contain_text(f"บันทึกว่า «{problem_label(new)}» แก้ได้แล้ว")
     expect(page.locator(f"#problem-{new.pk}")).to_have_count(0)
     expect(plan(page).get_by_role("heading")).to_contain_text(f"ยังไม่แก้ {len(before)}")
     closed = plan(page).locator("details", has_text="ปัญหาที่ปิดแล้ว")

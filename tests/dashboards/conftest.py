@@ -30,9 +30,11 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from households.cases.models import FollowUpCheck
 from households.models import AidCategory, AidStatus, PovertyLevel, Status
 from officials.models import EndReason
 from tests import factories as f
+from tests.dashboards.plan_data import action, case_round, graduation, problem
 
 
 def household(code, subdistrict, *, level, entry, status=Status.ACTIVE, income=0, members=1):
@@ -153,3 +155,95 @@ def programme(official_a, official_b, agency_a, agency_b):
         aid=aid,
         levels=PovertyLevel,
     )
+
+
+# -- the case plans of the same programme ----------------------------------------------------
+#
+# | house | problems (dimension: how it stands)                  | rounds (complete, in order) |
+# | ----- | ---------------------------------------------------- | --------------------------- |
+# | H1    | income open, health by programme, education by hh   | 2 → 3 (better)              |
+# | H2    | living not possible, income open                     | 2 → 1 (worse), one draft    |
+# | H3    | public services open (never had a buddy)             | 2 (one round only)          |
+# | H4    | health by programme, health open                     | 1 → 3 → 2 (better)          |
+# | H5    | income by household, living by programme (B's last)  | 3 → 4 → 3, the last two on  |
+# |       |                                                      | one day (same)              |
+# | H7    | none (บ้านไผ่, graduated, no buddy ever)              | 3 (one round only)          |
+#
+# Actions open: H1 income by CDD due 10 days ago (overdue) and by the household in 10 days;
+# H2 income by a partner due yesterday (overdue); H3 by the household 3 days ago (overdue);
+# H4 health by DOE 5 days ago (overdue) and by CDD today (not overdue yet). Closed: H1
+# health's done, H2 living's not possible.
+# Graduation: H5 approved 400 days ago, both checks done, still out; H7 approved 30 days
+# ago, checks pending; H4 proposed (and once returned); H2 reopened after its 6-month check.
+
+
+@pytest.fixture
+def plans(programme, admin_user):
+    today, ago = programme.today, programme.ago
+    h = programme.households
+    h["H7"] = household("H7", "401002", level=3, entry=3, status=Status.GRADUATED, members=1)
+    soon = today + dt.timedelta(days=10)
+
+    rounds = {}
+    for code, levels in {
+        "H1": [(300, 2), (100, 3)],
+        "H2": [(300, 2), (100, 1)],
+        "H3": [(200, 2)],
+        "H4": [(250, 1), (150, 3), (20, 2)],
+        "H5": [(700, 3), (450, 4), (450, 3)],
+        "H7": [(400, 3)],
+    }.items():
+        rounds[code] = [case_round(h[code], days, level, today) for days, level in levels]
+    case_round(h["H2"], 0, None, today, status="draft")
+
+    h1_income = problem(h["H1"], "income", today=today)
+    h1_health = problem(h["H1"], "health", "solved", "programme", today=today)
+    problem(h["H1"], "education", "solved", "household", today=today)
+    h2_living = problem(h["H2"], "living", "not_possible", today=today)
+    h2_income = problem(h["H2"], "income", today=today)
+    h3_services = problem(h["H3"], "public_services", today=today)
+    problem(h["H4"], "health", "solved", "programme", today=today)
+    h4_health = problem(h["H4"], "health", today=today)
+    problem(h["H5"], "income", "solved", "household", today=today)
+    problem(h["H5"], "living", "solved", "programme", today=today)
+
+    cdd, doe = programme.agency_a, programme.agency_b
+    action(h1_income, "agency", ago(10), agency=cdd)
+    action(h1_income, "household", soon, status="in_progress")
+    action(h1_health, "agency", ago(40), status="done", agency=cdd)
+    action(h2_income, "partner", ago(1), partner="มูลนิธิเพื่อนบ้าน")
+    action(h2_living, "household", ago(30), status="not_possible")
+    action(h3_services, "household", ago(3))
+    action(h4_health, "agency", ago(5), status="in_progress", agency=doe)
+    action(h4_health, "agency", today, agency=cdd)
+
+    h5_out = graduation(h["H5"], rounds["H5"][-1], "approved", admin_user, graduated_on=ago(400))
+    for months, days in ((6, 220), (12, 35)):
+        FollowUpCheck.objects.create(
+            graduation=h5_out,
+            months=months,
+            due_on=ago(days),
+            done_on=ago(days),
+            outcome="still_out",
+            official=programme.official_b,
+        )
+    h7_out = graduation(h["H7"], rounds["H7"][-1], "approved", admin_user, graduated_on=ago(30))
+    for months in (6, 12):
+        FollowUpCheck.objects.create(
+            graduation=h7_out,
+            months=months,
+            due_on=today + dt.timedelta(days=30 * months),
+            official=programme.official_b,
+        )
+    graduation(h["H4"], rounds["H4"][-1], "returned", admin_user)
+    graduation(h["H4"], rounds["H4"][-1], "proposed", admin_user)
+    h2_back = graduation(h["H2"], rounds["H2"][0], "reopened", admin_user, graduated_on=ago(250))
+    FollowUpCheck.objects.create(
+        graduation=h2_back,
+        months=6,
+        due_on=ago(70),
+        done_on=ago(70),
+        outcome="relapsed",
+        official=programme.official_a,
+    )
+    return programme

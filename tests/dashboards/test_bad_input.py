@@ -7,7 +7,16 @@ from households.dashboards.scope import scope_for
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["", "districts/", "agencies/", "officials/", "households/", "activity/"]
+PAGES = [
+    "",
+    "districts/",
+    "agencies/",
+    "officials/",
+    "households/",
+    "activity/",
+    "plans/",
+    "plans/progress/",
+]
 
 
 @pytest.mark.parametrize(

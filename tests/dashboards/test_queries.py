@@ -24,6 +24,9 @@ PAGES = [
     "/dashboard/households/?district=4001&pairing=paired&q=KK&level=2",
     "/dashboard/households/?overdue=1&jpt=1&change=better",
     "/dashboard/activity/",
+    "/dashboard/plans/",
+    "/dashboard/plans/?agency=CDD",
+    "/dashboard/plans/progress/?district=4010",
     *[f"/dashboard/export/{table}.xlsx" for table in TABLES],
 ]
 

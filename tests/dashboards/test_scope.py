@@ -10,7 +10,16 @@ from tests.html_checks import assert_page_ok
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["", "districts/", "agencies/", "officials/", "households/", "activity/"]
+PAGES = [
+    "",
+    "districts/",
+    "agencies/",
+    "officials/",
+    "households/",
+    "activity/",
+    "plans/",
+    "plans/progress/",
+]
 OUT_OF_SCOPE = "ตัวกรองไม่ถูกต้อง จึงยังไม่แสดงตัวเลข"
 
 
