@@ -45,6 +45,7 @@ from households.dashboards.figures import _of, _unrestricted
 from households.dashboards.filters import Filters, latest_pairings
 from households.models import Household, PovertyLevel, Status
 from officials.models import Pairing
+from officials.roles import Role
 
 # The follow-up check after which a graduated household counts as still out of poverty.
 STILL_OUT_MONTHS = 12
@@ -72,14 +73,15 @@ class HouseholdIds(list):
 
 
 def page_households(filters: Filters):
-    """plan_households for the several queries of one page. The whole province stays a
-    queryset with no condition (nothing to repeat). A narrower scope or filter is fetched
-    once as ids (one query), which the page's queries read as an array on the problems',
-    rounds', pairings' own household column (_in): each would otherwise work the scope
-    out again (a coordinator's pairings, the agency filter's latest buddy), and the array
-    reads those tables' household indexes directly (bench/case_plan_dashboards.py)."""
+    """plan_households for the several queries of one page. When the scope or the filter
+    goes through the pairings (a coordinator's or an official's households, the agency
+    filter's latest buddy), it is fetched once as ids (one query), which the page's queries
+    read as an array on the problems', rounds', pairings' own household column (_in):
+    each would otherwise work the pairings out again, and the array reads those tables'
+    household indexes directly. The whole province (no condition) and a district (a join on
+    the subdistrict, well estimated) stay a queryset (bench/case_plan_dashboards.py)."""
     households = plan_households(filters)
-    if _unrestricted(households):
+    if filters.agency is None and filters.scope.role not in (Role.COORDINATOR, Role.OFFICIAL):
         return households
     return HouseholdIds(households.order_by().values_list("id", flat=True))
 
@@ -244,7 +246,8 @@ def problem_shares(households) -> list[tuple]:
 def problem_figures(filters: Filters) -> ProblemFigures:
     """Problems by dimension, and the share solved per district and per agency (every
     district and agency for the whole province, zeros included). Four queries: two grouped,
-    the districts with their subdistricts, the agencies."""
+    the districts with their subdistricts, the agencies (and the households' ids under a
+    coordinator or the agency filter: page_households)."""
     households = page_households(filters)
     by_dimension = problems_by_dimension(households)
     by_district, by_agency = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
@@ -259,9 +262,8 @@ def problem_figures(filters: Filters) -> ProblemFigures:
         districts = districts.filter(pk=filters.district.pk)
     elif not filters.scope.whole_province:
         # The districts of the households in scope, with or without problems.
-        # The scope itself here: the districts of a district's households cost nothing.
         districts = districts.filter(
-            pk__in=plan_households(filters).values("subdistrict__district_id")
+            pk__in=_as_queryset(households).values("subdistrict__district_id")
         )
     if filters.agency is not None:
         agencies = agencies.filter(pk=filters.agency.pk)
@@ -515,7 +517,7 @@ class Progress:
 
 def progress(filters: Filters, *, today: dt.date | None = None) -> Progress:
     """Every figure of the progress page: five queries, whatever the number of households
-    (and the households in scope, once, unless it is the whole province: page_households)."""
+    (and one for the households' ids under a coordinator or the agency filter: page_households)."""
     households = page_households(filters)
     return Progress(
         overdue=overdue_actions(filters, today=today, households=households),
