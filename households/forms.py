@@ -17,7 +17,7 @@ from households.models import (
     Visit,
 )
 from kuseaw.fields import BEDateField, NationalIDField
-from kuseaw.forms import REQUIRED, SubmissionTokenMixin, phone_helper
+from kuseaw.forms import REQUIRED, SubmissionTokenMixin, phone_helper, thai_required
 
 
 def _helper(form: forms.BaseForm, submit_label: str, form_id: str):
@@ -29,8 +29,7 @@ class CaseFileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = REQUIRED
+        thai_required(self)
 
 
 class VisitForm(SubmissionTokenMixin, CaseFileForm):

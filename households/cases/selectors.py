@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from households.cases import rules
 from households.cases.models import (
+    OPEN_ACTION_STATUSES,
     Action,
     AnswerValue,
     FollowUpCheck,
@@ -22,7 +23,7 @@ from households.cases.models import (
     RoundStatus,
     SuggestedAction,
 )
-from households.cases.services import round_steps
+from households.cases.services import round_shortfalls, round_steps
 from households.models import Cause, Status
 from kuseaw.thaidate import format_be
 
@@ -157,7 +158,7 @@ def next_steps(plan: CasePlan, *, can, follow_up, user) -> list[Step]:
         )
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     for problem in plan.open_problems:
-        open_actions = [a for a in problem.actions.all() if a.status in ("planned", "in_progress")]
+        open_actions = [a for a in problem.actions.all() if a.is_open]
         anchor = reverse("households:detail", args=[pk]) + f"#problem-{problem.pk}"
         for action in open_actions:
             if action.due_on < today:
@@ -244,18 +245,9 @@ def next_steps(plan: CasePlan, *, can, follow_up, user) -> list[Step]:
 
 def graduation_blockers(plan: CasePlan) -> list[str]:
     """The criteria the latest round does not meet yet (the household's agreement aside:
-    the buddy asks for it when proposing)."""
-    latest = plan.latest_round
-    if latest is None:
-        return ["ยังไม่มีรอบการสำรวจที่เสร็จแล้ว"]
-    return rules.graduation_shortfalls(
-        annual_income=latest.annual_income,
-        members=latest.members,
-        threshold=latest.threshold,
-        level=latest.level,
-        unmet_dimensions={a.indicator.dimension for a in plan.unmet},
-        agrees=True,
-    )
+    the buddy asks for it when proposing), from what the plan already read."""
+    unmet = [a.indicator.dimension for a in plan.unmet]
+    return round_shortfalls(plan.latest_round, unmet, agrees=True)
 
 
 def suggestions_for(problem: Problem, cause: str) -> list[SuggestedAction]:
@@ -273,7 +265,7 @@ def suggestions_for(problem: Problem, cause: str) -> list[SuggestedAction]:
 def annotate_my_households(households):
     """Each household's count of open problems and its next open action (what, due)."""
     next_action = Action.objects.filter(
-        problem__household=OuterRef("pk"), status__in=("planned", "in_progress")
+        problem__household=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES
     ).order_by("due_on", "id")
     open_count = (
         Problem.objects.filter(household=OuterRef("pk"), status=ProblemStatus.OPEN)

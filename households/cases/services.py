@@ -432,20 +432,26 @@ def latest_round(household: Household) -> Round | None:
     return household.rounds.complete().order_by("-assessed_on", "-id").first()
 
 
-def graduation_shortfalls(household: Household, *, agrees: bool) -> list[str]:
-    """What keeps the household from graduating now, against its latest round."""
-    latest = latest_round(household)
+def round_shortfalls(latest: Round | None, unmet_dimensions, *, agrees: bool) -> list[str]:
+    """What keeps a household from graduating on its latest complete round (None: it has
+    none yet), given the dimensions with an unmet indicator in that round."""
     if latest is None:
         return ["ยังไม่มีรอบการสำรวจที่เสร็จแล้ว"]
-    unmet = {i.dimension for i in unmet_indicators(latest)}
     return rules.graduation_shortfalls(
         annual_income=latest.annual_income,
         members=latest.members,
         threshold=latest.threshold,
         level=latest.level,
-        unmet_dimensions=unmet,
+        unmet_dimensions=set(unmet_dimensions),
         agrees=agrees,
     )
+
+
+def graduation_shortfalls(household: Household, *, agrees: bool) -> list[str]:
+    """What keeps the household from graduating now, against its latest round."""
+    latest = latest_round(household)
+    unmet = [i.dimension for i in unmet_indicators(latest)] if latest else []
+    return round_shortfalls(latest, unmet, agrees=agrees)
 
 
 def graduation_propose(

@@ -244,7 +244,6 @@ def round_detail(request, pk, round_pk):
         household,
         round=round_,
         dimensions=[v for v in by_dimension.values() if v[1]],
-        title=f"{round_.get_kind_display()} {round_.assessed_on:%Y}",
     )
 
 
