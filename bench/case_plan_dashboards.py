@@ -104,8 +104,9 @@ CASE_TABLES = [model._meta.db_table for model in (FollowUpCheck, Graduation, Act
 CASE_TABLES += [Round._meta.db_table]
 
 # The case plans, in bulk. Deterministic: every draw is a hash of the row's id. Triggers
-# (the change history) and foreign-key checks are off for the session: the rows are made
-# consistent here, and 800,000 history rows would only slow the seed.
+# (the change history, the figures kept per household) and foreign-key checks are off for
+# the session: the rows are made consistent here, and 800,000 history rows would only slow
+# the seed.
 CASE_SQL = [
     "SET LOCAL session_replication_role = replica",
     f"TRUNCATE {', '.join(CASE_TABLES)} CASCADE",
@@ -224,6 +225,9 @@ CASE_SQL = [
     WHERE id IN (SELECT household_id FROM households_cases_graduation
                  WHERE status = 'reopened')
     """,
+    # With the triggers off, the figures kept per household are made afresh, as the
+    # migration that created them does (households_cases 0004_plan_figures).
+    "SELECT households_cases_refresh_plan_figures(ARRAY(SELECT id FROM households_household))",
 ]
 
 

@@ -633,3 +633,61 @@ class FollowUpCheck(models.Model):
 
     def __str__(self):
         return f"{self.graduation.household} {self.months} เดือน"
+
+
+class PlanFigures(models.Model):
+    """Each household's problems counted, and its buddy now or last, kept ready for the
+    case-plan dashboards (households/dashboards/case_plans.py) so that they add up one row
+    per household instead of counting every problem and sorting every pairing on each view.
+
+    Written only by PostgreSQL (migration 0004_plan_figures): statement-level triggers on
+    households, problems and pairings recompute the rows of the households a statement
+    touched, with one function (households_cases_refresh_plan_figures), so every path —
+    the pages, imports, bulk writes, raw SQL — keeps it equal to the rows it counts
+    (tests/cases/test_plan_figures.py compares both). Never saved from Python.
+    """
+
+    household = models.OneToOneField(
+        "households.Household",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="plan_figures",
+        verbose_name="ครัวเรือน",
+    )
+    subdistrict = models.ForeignKey(
+        "agencies.Subdistrict",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="ตำบล",
+    )
+    # The buddy now or, when none is open, the last one (filters.latest_pairings' rule).
+    latest_official = models.ForeignKey(
+        Official,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name="คู่เสี่ยวล่าสุด",
+    )
+    problems = models.PositiveIntegerField("ปัญหา", default=0)
+    solved = models.PositiveIntegerField("แก้แล้ว", default=0)
+    not_possible = models.PositiveIntegerField("แก้ไม่ได้", default=0)
+
+    class Meta:
+        verbose_name = "ตัวเลขแผนพัฒนาครัวเรือน"
+        verbose_name_plural = "ตัวเลขแผนพัฒนาครัวเรือน"
+        indexes = [
+            models.Index(
+                fields=["latest_official"],
+                include=["problems", "solved", "not_possible"],
+                name="plan_figures_by_official",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household_id}: {self.solved}/{self.problems}"
+
+    def save(self, *args, **kwargs):
+        raise TypeError("PlanFigures is kept by the database's triggers; it is never saved.")

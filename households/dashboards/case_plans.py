@@ -5,7 +5,7 @@ Every function takes Filters (filters.py), which carry the user's Scope
 (Household.objects.visible_to). What the words mean (the page says it too):
 
 * a household's agency and official are its buddy's now, or its last buddy's when it has
-  none any more (filters.latest_pairings): a graduated household still counts under the
+  none any more (PlanFigures.latest_official): a graduated household still counts under the
   agency that looked after it. The agency filter of these pages narrows the same way
   (Filters.households(by_last_buddy=True));
 * problems: every problem of the plan, by its dimension and how it stands (Problem.status,
@@ -23,8 +23,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db import connection
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Lookup
 from django.utils import timezone
@@ -36,15 +36,15 @@ from households.cases.models import (
     Graduation,
     GraduationStatus,
     OwnerKind,
+    PlanFigures,
     Problem,
     ProblemStatus,
     Round,
     SolvedBy,
 )
-from households.dashboards.figures import _of, _unrestricted
-from households.dashboards.filters import Filters, latest_pairings
+from households.dashboards.figures import _of
+from households.dashboards.filters import Filters
 from households.models import Household, PovertyLevel, Status
-from officials.models import Pairing
 from officials.roles import Role
 
 # The follow-up check after which a graduated household counts as still out of poverty.
@@ -196,51 +196,14 @@ def problems_by_dimension(households) -> dict[str, dict]:
 def problem_shares(households) -> list[tuple]:
     """Problems of these households counted by the household's subdistrict and its buddy's
     agency (now or last): (subdistrict code, agency id or None, problems, solved, not
-    possible). One query.
-
-    Raw SQL because the ORM cannot join a grouped or a DISTINCT ON subquery as a table
-    (latest_pairings, and the problems counted per household, both compiled by Django
-    here): a correlated subquery instead would probe the pairings once per household.
-    Problems are first counted per household from the index on (household, status), so
-    that only one row per household meets the households and the pairings; for every
-    household, all three come in household order and are merged, as in
-    figures.household_groups (a hash join builds a table of every household first).
-    """
-    quote = connection.ops.quote_name
-    per_household = (
-        _in(Problem.objects.all(), households)
+    possible). One query over PlanFigures, the counts the database keeps per household
+    (households/cases/models.py), households without problems left out."""
+    return list(
+        _in(PlanFigures.objects.filter(problems__gt=0), households)
         .order_by()
-        .values("household_id")
-        .annotate(
-            # Of the columns in the index on (household, status): the table is not read.
-            problems=Count("status"),
-            solved=Count("status", filter=SOLVED),
-            not_possible=Count("status", filter=NOT_POSSIBLE),
-        )
+        .values_list("subdistrict_id", "latest_official__agency_id")
+        .annotate(Sum("problems"), Sum("solved"), Sum("not_possible"))
     )
-    buddy = _in(latest_pairings(), households)  # the scope's pairings sorted, not all
-    buddy = buddy.values("household_id", agency_id=F("official__agency_id"))
-    problems_sql, problems_params = per_household.query.sql_with_params()
-    buddy_sql, buddy_params = buddy.query.sql_with_params()
-    # bandit B608: a quoted table name and Django's compiled SQL; values are parameters.
-    sql = (  # nosec B608
-        f"""
-        SELECT h.subdistrict_id, b.agency_id,
-               SUM(p.problems), SUM(p.solved), SUM(p.not_possible)
-        FROM ({problems_sql}) p
-        JOIN {quote(Household._meta.db_table)} h ON h.id = p.household_id
-        LEFT JOIN ({buddy_sql}) b ON b.household_id = p.household_id
-        GROUP BY 1, 2
-    """
-    )
-    params = [*problems_params, *buddy_params]
-    with connection.cursor() as cursor, transaction.atomic():
-        if not isinstance(households, HouseholdIds) and _unrestricted(households):
-            cursor.execute("SET LOCAL enable_hashjoin = off")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
-    return rows
 
 
 def problem_figures(filters: Filters) -> ProblemFigures:
@@ -295,29 +258,22 @@ def problem_figures(filters: Filters) -> ProblemFigures:
 
 def add_official_shares(filters: Filters, officials, *, ids=None) -> list:
     """Set `share` (a Share) on each official: the problems of the households in the user's
-    scope whose buddy now, or last, they are. One grouped query for the lot.
+    scope whose buddy now, or last, they are (PlanFigures.latest_official). One grouped
+    query for the lot.
 
     `officials` is a list (one page) or a queryset; `ids` (a queryset of them, for the whole
     list's export) saves sending every id as a parameter."""
     rows = list(officials)
     if ids is None:
         ids = officials if hasattr(officials, "query") else [official.pk for official in rows]
-    theirs = Pairing.objects.filter(official__in=ids).values("household_id")
-    latest = latest_pairings().filter(household__in=theirs).values("id")
-    status = "household__problems__status"
     counts = {
-        row["official_id"]: row
-        for row in _of(Pairing.objects.filter(id__in=latest), filters.scope.households)
-        .filter(official__in=ids)
-        .order_by()
-        .values("official_id")
-        .annotate(
-            problems=Count("household__problems"),
-            solved=Count("household__problems", filter=Q(**{status: ProblemStatus.SOLVED})),
-            not_possible=Count(
-                "household__problems", filter=Q(**{status: ProblemStatus.NOT_POSSIBLE})
-            ),
+        row["latest_official_id"]: row
+        for row in _of(
+            PlanFigures.objects.filter(latest_official__in=ids), filters.scope.households
         )
+        .order_by()
+        .values("latest_official_id")
+        .annotate(**{name: Sum(name) for name in NO_PROBLEMS})
     }
     for official in rows:
         row = counts.get(official.pk) or NO_PROBLEMS

@@ -570,17 +570,17 @@ def add_official_figures(filters: Filters, officials, *, today: dt.date | None =
     today = today or timezone.localdate()
     households, period = filters.scope.households, filters.period
     rows = list(officials)
+    # One page (a list, or a slice of the list): a few households; else the whole list.
+    page = not hasattr(officials, "query") or officials.query.is_sliced
     ids = officials if hasattr(officials, "query") else [official.pk for official in rows]
+    overdue = overdue_q(today, of_open_pairings=True, few=page)
     pairs = {
         row["official_id"]: row
         for row in _of(Pairing.objects.open(), households)
         .filter(official__in=ids)
         .order_by()
         .values("official_id")
-        .annotate(
-            n=Count("household_id"),
-            overdue=Count("household_id", filter=overdue_q(today, of_open_pairings=True)),
-        )
+        .annotate(n=Count("household_id"), overdue=Count("household_id", filter=overdue))
     }
     in_period = Q(visited_on__gte=period.start, visited_on__lte=period.end)
     visits = {

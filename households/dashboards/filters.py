@@ -65,15 +65,6 @@ def default_period(today: dt.date | None = None) -> Period:
     return Period(month_start(today, DEFAULT_PERIOD_MONTHS - 1), today, chosen=False)
 
 
-def latest_pairings():
-    """Each household's pairing now or, when none is open, its last one (ended latest): the
-    buddy, and through them the agency, that the case-plan figures count a household under.
-    One row per household that ever had a buddy."""
-    return Pairing.objects.order_by(
-        "household_id", F("ended_on").desc(nulls_first=True), "-started_on", "-id"
-    ).distinct("household_id")
-
-
 @dataclass(frozen=True)
 class Filters:
     """Valid, cleaned filters; `households()` and `officials()` narrow a Scope with them."""
@@ -88,19 +79,16 @@ class Filters:
     def households(self, queryset=None, *, by_last_buddy=False):
         """Households in scope, narrowed by district, agency (their buddy's now; with
         by_last_buddy, as the case-plan figures count: their buddy's now or their last
-        buddy's, latest_pairings), official."""
+        buddy's, PlanFigures.latest_official), official."""
         households = self.scope.households if queryset is None else queryset
         if self.district is not None:
             households = households.filter(subdistrict__district=self.district)
         if self.agency is not None:
             if by_last_buddy:
-                ever = Pairing.objects.filter(official__agency=self.agency)
-                # Only the pairings of the agency's households are sorted for their latest.
-                latest = latest_pairings().filter(household__in=ever.values("household_id"))
-                paired = ever.filter(id__in=latest.values("id"))
+                households = households.filter(plan_figures__latest_official__agency=self.agency)
             else:
                 paired = Pairing.objects.open().filter(official__agency=self.agency)
-            households = households.filter(id__in=paired.values("household_id"))
+                households = households.filter(id__in=paired.values("household_id"))
         if self.official is not None:
             paired = Pairing.objects.open().filter(official=self.official)
             households = households.filter(id__in=paired.values("household_id"))

@@ -61,6 +61,20 @@ def test_officials_with_their_households_overdue_and_visits(programme, province_
     assert (a2.households_now, a2.overdue, a2.visits_in_period, a2.last_visit) == (0, 0, 0, None)
 
 
+def test_a_page_of_officials_counts_overdue_households_as_the_whole_list_does(
+    programme, province_viewer
+):
+    # A page (a slice) looks each household's visits up one by one; the whole list (the
+    # export) reads the recent visits once: the same households are overdue either way.
+    filters = filters_for(province_viewer)
+    whole = figures.add_official_figures(filters, figures.officials_list(filters))
+    page = figures.add_official_figures(filters, figures.officials_list(filters)[:50])
+
+    counted = {o.pk: (o.households_now, o.overdue) for o in whole}
+    assert {o.pk: (o.households_now, o.overdue) for o in page} == counted
+    assert sum(overdue for _, overdue in counted.values()) == 2
+
+
 def test_officials_within_a_district_are_those_working_there(programme, province_viewer):
     filters = filters_for(province_viewer, district="4010")
 
