@@ -17,7 +17,7 @@ from households.models import (
     Visit,
 )
 from kuseaw.fields import BEDateField, NationalIDField
-from kuseaw.forms import REQUIRED, SubmissionTokenMixin, phone_helper, thai_required
+from kuseaw.forms import REQUIRED, SubmissionTokenMixin, hand_entry_rules, phone_helper
 
 
 def _helper(form: forms.BaseForm, submit_label: str, form_id: str):
@@ -25,11 +25,12 @@ def _helper(form: forms.BaseForm, submit_label: str, form_id: str):
 
 
 class CaseFileForm(forms.ModelForm):
-    """Thai message for empty required fields on every case-file form."""
+    """Every case-file form: Thai messages for empty required fields and a length on free text
+    (kuseaw.forms.hand_entry_rules)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        thai_required(self)
+        hand_entry_rules(self)
 
 
 class VisitForm(SubmissionTokenMixin, CaseFileForm):
@@ -130,6 +131,13 @@ class AidUpdateForm(CaseFileForm):
             self.helper.form_action = reverse(
                 "households:aid_update", args=[self.instance.household_id, self.instance.pk]
             )
+
+    @property
+    def fits_inline(self) -> bool:
+        """Whether the case page may hold this form: an outcome stored longer than the forms
+        now take would fill a textarea a browser lays out for seconds (and could not be saved
+        unshortened), so the page links to the form's own page instead."""
+        return len(self.instance.outcome or "") <= self.fields["outcome"].max_length
 
 
 class HouseholdForm(CaseFileForm):

@@ -4,9 +4,10 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kuseaw.national_id import normalize_national_id, validate_national_id
-from kuseaw.thaidate import BEDateError, format_be, parse_be_date
+from kuseaw.thaidate import BEDateError, check_date_in_range, format_be, parse_be_date
 
 
 class BEDateInput(forms.TextInput):
@@ -31,7 +32,8 @@ class BEDateInput(forms.TextInput):
 class BEDateField(forms.DateField):
     """A date typed in the Buddhist Era; cleans to a `datetime.date`.
 
-    `allow_future=False` refuses dates after today (a visit cannot happen tomorrow).
+    Every date must fall in kuseaw.thaidate.date_range() (the settings' plausible years);
+    `allow_future=False` also refuses dates after today (a visit cannot happen tomorrow).
     """
 
     widget = BEDateInput
@@ -50,11 +52,14 @@ class BEDateField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value and not self.allow_future:
-            from django.utils import timezone
-
-            if value > timezone.localdate():
-                raise ValidationError("วันที่ต้องไม่เลยวันนี้", code="future")
+        if not value:
+            return
+        if not self.allow_future and value > timezone.localdate():
+            raise ValidationError("วันที่ต้องไม่เลยวันนี้", code="future")
+        try:
+            check_date_in_range(value)
+        except BEDateError as exc:
+            raise ValidationError(str(exc), code="out_of_range") from None
 
 
 class NationalIDField(forms.CharField):

@@ -352,6 +352,19 @@ KUSEAW_GRADUATION = {
 # The family profile (households.profiles): the most households one batch PDF may hold
 # (about 0.1 s each on two cores: 200 stay well inside gunicorn's 30 s timeout).
 KUSEAW_PROFILE_BATCH_MAX = env_int("KUSEAW_PROFILE_BATCH_MAX", 200)
+# What a person may type into any form (kuseaw.thaidate.date_range, kuseaw.forms): dates from
+# 1 January of KUSEAW_DATE_MIN_YEAR (ค.ศ.: the oldest members' birth dates) to 31 December
+# KUSEAW_DATE_YEARS_AHEAD years after this one (follow-ups, due dates); at most
+# KUSEAW_TEXT_MAX_LENGTH characters in a free-text field (findings, notes, reasons).
+KUSEAW_DATE_MIN_YEAR = env_int("KUSEAW_DATE_MIN_YEAR", 1900)
+KUSEAW_DATE_YEARS_AHEAD = env_int("KUSEAW_DATE_YEARS_AHEAD", 5)
+KUSEAW_TEXT_MAX_LENGTH = env_int("KUSEAW_TEXT_MAX_LENGTH", 2000)
+if not 1800 <= KUSEAW_DATE_MIN_YEAR <= date.today().year:
+    raise ImproperlyConfigured("KUSEAW_DATE_MIN_YEAR must be a Christian-era year, 1800 to now")
+if not 0 <= KUSEAW_DATE_YEARS_AHEAD <= 100:
+    raise ImproperlyConfigured("KUSEAW_DATE_YEARS_AHEAD must be 0 to 100")
+if KUSEAW_TEXT_MAX_LENGTH < 1:
+    raise ImproperlyConfigured("KUSEAW_TEXT_MAX_LENGTH must be at least 1")
 
 # Imports (households.imports): the largest file accepted, and from how many rows on the
 # work runs as a background task (django-tasks, run by `manage.py db_worker`).

@@ -7,6 +7,7 @@ spreadsheet types is read by `parse_be_date`.
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.utils import timezone
 
 from kuseaw.thai import clean_text
@@ -40,6 +41,24 @@ class BEDateError(ValueError):
 
 def to_be_year(year: int) -> int:
     return year + BE_OFFSET
+
+
+def date_range() -> tuple[dt.date, dt.date]:
+    """The first and last date a person may type (settings KUSEAW_DATE_MIN_YEAR and
+    KUSEAW_DATE_YEARS_AHEAD): 1 January of the first year to 31 December of the last."""
+    last_year = timezone.localdate().year + settings.KUSEAW_DATE_YEARS_AHEAD
+    return dt.date(settings.KUSEAW_DATE_MIN_YEAR, 1, 1), dt.date(last_year, 12, 31)
+
+
+def check_date_in_range(day: dt.date) -> None:
+    """Raise BEDateError (Thai, naming the range in พ.ศ.) for a date outside date_range(): a
+    year typed wrong, like 2400 (read as 1857) or 9999 (read as 9456)."""
+    first, last = date_range()
+    if not first <= day <= last:
+        raise BEDateError(
+            f"ปี พ.ศ. {to_be_year(day.year)} อยู่นอกช่วงที่รับได้"
+            f" (ตั้งแต่ พ.ศ. {to_be_year(first.year)} ถึง พ.ศ. {to_be_year(last.year)})"
+        )
 
 
 def format_be(value, style: str = "short") -> str:

@@ -18,27 +18,22 @@ from households.cases.models import (
 )
 from households.models import PovertyLevel
 from kuseaw.fields import BEDateField
-from kuseaw.forms import SubmissionTokenMixin, thai_required
+from kuseaw.forms import SubmissionTokenMixin, hand_entry_rules
 from kuseaw.forms import phone_helper as _helper
 
 
-class ThaiRequiredMixin:
-    def _thai_required(self):
-        thai_required(self)
-
-
-class RoundStartForm(SubmissionTokenMixin, ThaiRequiredMixin, forms.Form):
+class RoundStartForm(SubmissionTokenMixin, forms.Form):
     assessed_on = BEDateField(label="วันที่สำรวจ", allow_future=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         if not self.is_bound:
             self.initial.setdefault("assessed_on", timezone.localdate())
         self.helper = _helper(self, "เริ่มสำรวจ", "round-start")
 
 
-class FiguresForm(ThaiRequiredMixin, forms.Form):
+class FiguresForm(forms.Form):
     assessed_on = BEDateField(label="วันที่สำรวจ", allow_future=False)
     members = forms.IntegerField(
         label="จำนวนสมาชิกที่อาศัยอยู่จริง (คน)",
@@ -65,13 +60,13 @@ class FiguresForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.fields["members"].error_messages["min_value"] = "จำนวนสมาชิกต้องมีอย่างน้อย 1 คน"
         self.fields["annual_income"].error_messages["min_value"] = "รายได้ต้องไม่ติดลบ"
         self.fields["debts"].error_messages["min_value"] = "หนี้สินต้องไม่ติดลบ"
 
 
-class AnswersForm(ThaiRequiredMixin, forms.Form):
+class AnswersForm(forms.Form):
     """One dimension's questions: for each (indicator, member) a choice and a note."""
 
     def __init__(self, *args, questions, answers, **kwargs):
@@ -94,7 +89,7 @@ class AnswersForm(ThaiRequiredMixin, forms.Form):
                 initial=existing.note if existing else "",
             )
             self.questions.append((indicator, member, f"a{key}", f"n{key}"))
-        self._thai_required()
+        hand_entry_rules(self)
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["required"] = "กรุณาเลือกคำตอบข้อนี้"
@@ -143,6 +138,7 @@ class CapitalsForm(forms.Form):
                 initial=existing.note if existing else "",
             )
             self.kinds.append(kind)
+        hand_entry_rules(self)
 
     def rows(self):
         return [
@@ -167,7 +163,7 @@ class CapitalsForm(forms.Form):
         }
 
 
-class FinishForm(ThaiRequiredMixin, forms.Form):
+class FinishForm(forms.Form):
     level = forms.TypedChoiceField(
         label="ระดับความยากจนของรอบนี้",
         choices=PovertyLevel.choices,
@@ -183,7 +179,7 @@ class FinishForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, suggested: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.suggested = suggested
         if not self.is_bound:
             self.initial["level"] = suggested
@@ -196,7 +192,7 @@ class FinishForm(ThaiRequiredMixin, forms.Form):
         return cleaned
 
 
-class ProblemForm(ThaiRequiredMixin, forms.Form):
+class ProblemForm(forms.Form):
     dimension = forms.ChoiceField(label="มิติ", choices=Need.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="ปัญหา", max_length=300)
     member = forms.ModelChoiceField(
@@ -211,12 +207,12 @@ class ProblemForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.fields["member"].queryset = household.members.current()
         self.helper = _helper(self, "เพิ่มปัญหา", "problem-form")
 
 
-class ProblemCloseForm(ThaiRequiredMixin, forms.Form):
+class ProblemCloseForm(forms.Form):
     status = forms.ChoiceField(
         label="ผล",
         choices=[
@@ -235,7 +231,7 @@ class ProblemCloseForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.helper = _helper(self, "บันทึกผล", "problem-close")
 
     def clean(self):
@@ -245,7 +241,7 @@ class ProblemCloseForm(ThaiRequiredMixin, forms.Form):
         return cleaned
 
 
-class ActionForm(SubmissionTokenMixin, ThaiRequiredMixin, forms.ModelForm):
+class ActionForm(SubmissionTokenMixin, forms.ModelForm):
     due_on = BEDateField(label="กำหนดเสร็จ")
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.filter(is_active=True),
@@ -264,7 +260,7 @@ class ActionForm(SubmissionTokenMixin, ThaiRequiredMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.fields["owner_kind"].choices = OwnerKind.choices
         self.fields["partner"].help_text = "ชื่อภาคี เช่น มหาวิทยาลัย บริษัท กลุ่มวิสาหกิจชุมชน"
         self.helper = _helper(self, "เพิ่มกิจกรรม", "action-form")
@@ -279,18 +275,18 @@ class ActionForm(SubmissionTokenMixin, ThaiRequiredMixin, forms.ModelForm):
         return cleaned
 
 
-class ActionUpdateForm(ThaiRequiredMixin, forms.Form):
+class ActionUpdateForm(forms.Form):
     status = forms.ChoiceField(label="สถานะ", choices=ActionStatus.choices)
-    note = forms.CharField(label="บันทึก", required=False, max_length=2000)
+    note = forms.CharField(label="บันทึก", required=False)
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         if not self.is_bound:
             self.initial.update(status=action.status, note=action.note)
 
 
-class GraduationProposeForm(ThaiRequiredMixin, forms.Form):
+class GraduationProposeForm(forms.Form):
     evidence = forms.CharField(
         label="หลักฐานและเหตุผล",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -300,11 +296,11 @@ class GraduationProposeForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.helper = _helper(self, "เสนอพ้นความยากจน", "graduation-propose")
 
 
-class GraduationDecideForm(ThaiRequiredMixin, forms.Form):
+class GraduationDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label="ผลการพิจารณา",
         choices=[("approve", "อนุมัติพ้นความยากจน"), ("return", "ส่งกลับให้คู่เสี่ยว")],
@@ -324,7 +320,7 @@ class GraduationDecideForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         self.fields["follow_up_official"].queryset = officials
         self.helper = _helper(self, "บันทึกผลการพิจารณา", "graduation-decide")
 
@@ -335,7 +331,7 @@ class GraduationDecideForm(ThaiRequiredMixin, forms.Form):
         return cleaned
 
 
-class FollowUpCheckForm(ThaiRequiredMixin, forms.Form):
+class FollowUpCheckForm(forms.Form):
     done_on = BEDateField(label="วันที่ติดตาม", allow_future=False)
     members = forms.IntegerField(
         label="จำนวนสมาชิก (คน)",
@@ -360,7 +356,7 @@ class FollowUpCheckForm(ThaiRequiredMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thai_required()
+        hand_entry_rules(self)
         if not self.is_bound:
             self.initial.setdefault("done_on", timezone.localdate())
         self.helper = _helper(self, "บันทึกการติดตาม", "follow-up-check")

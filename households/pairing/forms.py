@@ -17,6 +17,7 @@ from agencies.models import Agency, District, Need, Subdistrict
 from households.forms import REQUIRED, _helper
 from households.models import PovertyLevel
 from kuseaw.fields import BEDateField
+from kuseaw.forms import hand_entry_rules
 from officials.models import EndReason
 
 
@@ -278,8 +279,7 @@ class EndPairingForm(BackForm):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = REQUIRED
+        hand_entry_rules(self)
         if not self.is_bound:
             self.initial["ended_on"] = timezone.localdate()
         self.helper = _helper(self, "สิ้นสุดการจับคู่", "end-form")

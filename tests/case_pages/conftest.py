@@ -3,6 +3,7 @@ helpers to walk an assessment round through its pages as the buddy does."""
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -72,7 +73,8 @@ def buddy(client, official_a):
 
 def start_round(client, household) -> Round:
     response = client.post(
-        reverse("cases:round_new", args=[household.pk]), {"assessed_on": today_be()}
+        reverse("cases:round_new", args=[household.pk]),
+        {"assessed_on": today_be(), "token": str(uuid.uuid4())},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return Round.objects.get(household=household, status="draft")

@@ -29,7 +29,7 @@ from kuseaw.national_id import (
     validate_national_id,
 )
 from kuseaw.thai import THAI_DIGITS, to_arabic_digits
-from kuseaw.thaidate import BEDateError, format_be, parse_be_date
+from kuseaw.thaidate import BEDateError, date_range, format_be, parse_be_date
 
 # Modest and without deadlines: the suite stays fast and a slow CI run never flakes.
 # No example database: nothing is written into the working tree.
@@ -166,8 +166,14 @@ be_dates = st.dates(min_value=dt.date(1857, 1, 1), max_value=dt.date(9456, 12, 3
 @PROPERTY
 @given(day=be_dates, style=st.sampled_from(["short", "long", "numeric"]))
 def test_every_date_shown_in_the_be_reads_back_to_itself(day, style):
+    """Every such date reads back; a form takes it only inside the plausible years."""
     assert parse_be_date(format_be(day, style)) == day
-    assert BEDateField().clean(format_be(day, style)) == day
+    first, last = date_range()
+    if first <= day <= last:
+        assert BEDateField().clean(format_be(day, style)) == day
+    else:
+        with pytest.raises(ValidationError, match="อยู่นอกช่วงที่รับได้"):
+            BEDateField().clean(format_be(day, style))
 
 
 @PROPERTY
