@@ -1,5 +1,6 @@
 """Checks every page test runs on the HTML it gets: unique ids and a label for each control."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -68,3 +69,10 @@ def assert_page_ok(html: str) -> None:
     """Both checks at once: what every page test asks of the HTML it gets."""
     assert_unique_ids(html)
     assert_inputs_labelled(html)
+
+
+def field_error(html: str, field: str) -> str:
+    """The error text shown under one field of a form (crispy puts it in #id_<field>_error)."""
+    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</div>', html, re.S)
+    assert match, f"no error shown for {field}"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())

@@ -17,6 +17,8 @@ from kuseaw.forms import TOKEN_MISSING
 from kuseaw.thaidate import format_be
 from tests.cases.factories import ProblemFactory, assess
 from tests.html_checks import assert_page_ok
+from tests.html_checks import field_error as error_of
+from tests.post_data import out_of_range
 
 LIMIT = 2000
 TOO_LONG = f"ข้อความยาวได้ไม่เกิน {LIMIT} ตัวอักษร (ที่กรอกมี 100000 ตัวอักษร)"
@@ -40,22 +42,11 @@ def today_be() -> str:
     return format_be(timezone.localdate(), "numeric")
 
 
-def out_of_range(be_year: int) -> str:
-    last = timezone.localdate().year + 5 + 543
-    return f"ปี พ.ศ. {be_year} อยู่นอกช่วงที่รับได้ (ตั้งแต่ พ.ศ. 2443 ถึง พ.ศ. {last})"
-
-
 def refused(response) -> str:
     assert response.status_code == 200
     html = response.content.decode()
     assert_page_ok(html)
     return html
-
-
-def error_of(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</div>', html, re.S)
-    assert match, f"no error shown for {field}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 # -- the follow-up check after graduation ----------------------------------------------------

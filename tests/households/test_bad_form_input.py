@@ -14,11 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import AidCategory, AidRecord, AidStatus, Member, Visit, VisitKind
+from households.models import AidCategory, AidRecord, AidStatus, Member, Visit
 from kuseaw.forms import TOKEN_MISSING
 from kuseaw.thaidate import format_be
 from tests import factories as f
 from tests.html_checks import assert_page_ok
+from tests.html_checks import field_error as error_of
+from tests.post_data import out_of_range, visit_data
 
 LIMIT = 2000
 
@@ -46,28 +48,6 @@ def logged_in(client, official_a):
 
 def be(day: dt.date) -> str:
     return format_be(day, "numeric")
-
-
-def last_allowed_be_year() -> int:
-    return timezone.localdate().year + 5 + 543
-
-
-def out_of_range(be_year: int) -> str:
-    return f"ปี พ.ศ. {be_year} อยู่นอกช่วงที่รับได้ (ตั้งแต่ พ.ศ. 2443 ถึง พ.ศ. {last_allowed_be_year()})"
-
-
-def visit_data(**overrides):
-    today = timezone.localdate()
-    data = {
-        "visited_on": be(today - dt.timedelta(days=1)),
-        "kind": VisitKind.HOME,
-        "findings": "ลูกสาวได้งานที่โรงงานในเมือง รายได้ดีขึ้น",
-        "needs_observed": "อยากได้พันธุ์ผักสวนครัว",
-        "income_reported": "4500",
-        "next_follow_up": be(today + dt.timedelta(days=30)),
-        "token": str(uuid.uuid4()),
-    }
-    return {**data, **overrides}
 
 
 def aid_data(**overrides):
@@ -99,13 +79,6 @@ def refused(response) -> str:
     assert_page_ok(html)
     assert "บันทึกไม่สำเร็จ" in html
     return html
-
-
-def error_of(html: str, field: str) -> str:
-    """The error shown under one field (crispy puts it in #id_<field>_error)."""
-    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</div>', html, re.S)
-    assert match, f"no error shown for {field}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 def all_errors(html: str) -> list[str]:

@@ -1,7 +1,6 @@
 """Changing a household's profile and its members: adding, editing, a new head, moving out."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from kuseaw.national_id import format_national_id
 from kuseaw.thaidate import format_be
 from tests import factories as f
 from tests.html_checks import assert_page_ok
+from tests.html_checks import field_error as error_of
 
 
 @pytest.fixture
@@ -50,12 +50,6 @@ def page_of(response) -> str:
     html = response.content.decode()
     assert_page_ok(html)
     return html
-
-
-def error_of(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</div>', html, re.S)
-    assert match, f"no error shown for {field}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 def case_page(client, household) -> str:

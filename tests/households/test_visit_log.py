@@ -2,16 +2,16 @@
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import Visit, VisitKind
-from kuseaw.thaidate import format_be
+from households.models import Visit
 from tests import factories as f
 from tests.html_checks import assert_page_ok
+from tests.html_checks import field_error as error_of
+from tests.post_data import be_numeric, visit_data
 
 
 @pytest.fixture
@@ -32,35 +32,10 @@ def logged_in(client, official_a):
     return client
 
 
-def be_numeric(day: dt.date) -> str:
-    return format_be(day, "numeric")
-
-
-def visit_data(**overrides):
-    today = timezone.localdate()
-    data = {
-        "visited_on": be_numeric(today - dt.timedelta(days=1)),
-        "kind": VisitKind.HOME,
-        "findings": "ลูกสาวได้งานที่โรงงานในเมือง รายได้ดีขึ้น",
-        "needs_observed": "อยากได้พันธุ์ผักสวนครัว",
-        "income_reported": "4500",
-        "next_follow_up": be_numeric(today + dt.timedelta(days=30)),
-        "token": str(uuid.uuid4()),
-    }
-    return {**data, **overrides}
-
-
 def page_of(response) -> str:
     html = response.content.decode()
     assert_page_ok(html)
     return html
-
-
-def error_of(html: str, field: str) -> str:
-    """The error text shown under one field (crispy puts it in #id_<field>_error)."""
-    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</div>', html, re.S)
-    assert match, f"no error shown for {field}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 def test_visit_form_starts_with_todays_date_in_buddhist_era(logged_in, url, household):
