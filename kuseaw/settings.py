@@ -380,6 +380,20 @@ KUSEAW_IMPORT_BACKGROUND_ROWS = env_int("KUSEAW_IMPORT_BACKGROUND_ROWS", 2000)
 # Workbooks whose unpacked sheets (XML and shared strings) are up to this size are read
 # in memory by python-calamine (fast); larger ones are streamed row by row with openpyxl.
 KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES = env_int("KUSEAW_IMPORT_IN_MEMORY_MAX_BYTES", 32 * 1024 * 1024)
+# ...and only a sheet whose rectangle from A1 to its farthest value has at most this many
+# cells (calamine allocates all of it: about 50 bytes a cell).
+KUSEAW_IMPORT_IN_MEMORY_MAX_CELLS = env_int("KUSEAW_IMPORT_IN_MEMORY_MAX_CELLS", 2_000_000)
+# The farthest row and column a sheet's data may reach (households.imports.sheet_scan):
+# beyond them the file is refused; empty formatted cells beyond the data are just trimmed.
+KUSEAW_IMPORT_MAX_ROWS = env_int("KUSEAW_IMPORT_MAX_ROWS", 500_000)
+KUSEAW_IMPORT_MAX_COLUMNS = env_int("KUSEAW_IMPORT_MAX_COLUMNS", 256)
+# A running import whose worker has not beaten for this long is marked failed and its
+# uploaded bytes deleted (the worker beats every tenth of it); a queued one that no
+# worker has taken within KUSEAW_IMPORT_QUEUE_SECONDS likewise (households.imports.heartbeat).
+KUSEAW_IMPORT_HEARTBEAT_SECONDS = env_int("KUSEAW_IMPORT_HEARTBEAT_SECONDS", 300)
+KUSEAW_IMPORT_QUEUE_SECONDS = env_int("KUSEAW_IMPORT_QUEUE_SECONDS", 3600)
+# A job left at the mapping step or previewed and not confirmed: failed, its file deleted.
+KUSEAW_IMPORT_WAITING_HOURS = env_int("KUSEAW_IMPORT_WAITING_HOURS", 24)
 KUSEAW_IMPORT_PROGRESS_DATABASE = env_str("KUSEAW_IMPORT_PROGRESS_DATABASE", "progress")
 TASKS = {
     "default": {

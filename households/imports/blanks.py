@@ -1,12 +1,16 @@
-"""Workbooks handed to the admin: a blank template per import type, and a job's errors."""
+"""Workbooks handed to the admin: a blank template per import type, a job's errors, and
+the rows an import did not take, returned in the file's own layout with the reasons."""
 
 import io
+import re
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from households.imports import people
 from households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, PAIRING_COLUMNS
+from households.imports.mapping import REASON_HEADER, ROW_HEADER
 from kuseaw import spreadsheets
 
 # The example row of each template, by column key; a key not listed gets an empty cell.
@@ -52,7 +56,8 @@ TEMPLATES = {
 
 
 def _columns(kind):
-    return TEMPLATES[kind][1]
+    """The template's columns: not the other shapes of a field (the help sheet names them)."""
+    return [c for c in TEMPLATES[kind][1] if c.template]
 
 
 def _sheet(workbook, title, columns):
@@ -84,16 +89,62 @@ def template_workbook(kind: str) -> bytes:
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
     for sheet_title, columns in sheets:
-        for c in columns:
+        every = TEMPLATES["members" if sheet_title == "สมาชิก" else kind][1]
+        others = [c for c in every if not c.template]
+        for c in [*columns, *others]:
             aliases = ", ".join(a for a in getattr(c, "aliases", ()) if a != c.label)
-            help_sheet.append(
-                [sheet_title, c.label, "จำเป็น" if c.required else "", aliases, c.help or ""]
-            )
+            needed = "จำเป็น" if c.required else ""
+            if not c.template:
+                needed = "ใช้แทนได้"
+            help_sheet.append([sheet_title, c.label, needed, aliases, c.help or ""])
     for letter, width in zip("ABCDE", (12, 28, 8, 40, 70), strict=True):
         help_sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# What Excel refuses in a sheet's name (a CSV's file name names the sheet).
+_SHEET_TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class ReturnedTable:
+    """The rows of one sheet an import did not take: (cells as read, row number, reasons)."""
+
+    sheet: str
+    headers: list[str]
+    rows: list[tuple[tuple, int, list[str]]]
+
+
+def _as_written(value):
+    # calamine reads every number as a float: 3401000123457.0 goes back as the ID it was.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def rejected_workbook(tables: list[ReturnedTable]) -> bytes:
+    """One sheet per table in the file's own layout (its header row, its columns in its
+    order, every cell as it was read; dates as วว/ดด/ปปปป พ.ศ.), and two more columns:
+    the Thai reasons and the row in the file sent. The district office fixes the rows and
+    sends this file back; the two columns are never imported."""
+    sheets = []
+    for table in tables:
+        width = max([len(table.headers), *(len(values) for values, _, _ in table.rows)])
+        header = [*table.headers, *[""] * (width - len(table.headers)), REASON_HEADER, ROW_HEADER]
+        rows = [
+            [
+                *(_as_written(v) for v in values),
+                *[None] * (width - len(values)),
+                "; ".join(reasons),
+                number,
+            ]
+            for values, number, reasons in table.rows
+        ]
+        title = _SHEET_TITLE_UNSAFE.sub(" ", table.sheet).strip() or "ครัวเรือน"
+        sheets.append(spreadsheets.Sheet(title, header, rows))
+    return spreadsheets.to_xlsx(*sheets, dates="numeric")
 
 
 def errors_workbook(row_errors: list[dict]) -> bytes:

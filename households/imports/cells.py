@@ -16,7 +16,7 @@ from agencies.models import Agency, District, Subdistrict
 from households.models import Education, PovertyLevel, Relation, Sex
 from kuseaw.national_id import normalize_national_id, validate_national_id
 from kuseaw.thai import clean_text
-from kuseaw.thaidate import BEDateError, parse_be_date
+from kuseaw.thaidate import BE_OFFSET, BEDateError, check_date_in_range, parse_be_date
 
 
 class CellError(ValueError):
@@ -150,6 +150,34 @@ _LOST_DIGITS = (
     "เลขประจำตัวประชาชนถูก Excel แสดงเป็นเลขยกกำลัง (เช่น 1.10E+12) และตัวเลขบางหลักหายไปแล้ว: "
     "จัดรูปแบบคอลัมน์นี้เป็น «ข้อความ» แล้วพิมพ์หรือวางเลขเต็ม 13 หลักใหม่"
 )
+_CODE_SEPARATORS = re.compile(r"[\s\-–./]")
+HOUSE_CODE_LENGTH = 11
+
+
+def house_code_digits(value) -> str:
+    """A house registration code as its digits alone («4001-012345-6», «๔๐๐๑…», a number
+    cell), or the cell's text when it is not one (parse_house_code says what is wrong)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = parse_text(value)
+    digits = _CODE_SEPARATORS.sub("", text)
+    return digits if digits.isdigit() else text
+
+
+def parse_house_code(value) -> str | None:
+    """The 11-digit house registration code (รหัสประจำบ้าน: 4 digits of the registration
+    office, 6 of the house, 1 check digit), as digits; blank → None."""
+    if isinstance(value, float) and not value.is_integer():
+        raise CellError("รหัสประจำบ้านถูก Excel แสดงเป็นเลขยกกำลัง: จัดรูปแบบคอลัมน์เป็น «ข้อความ»")
+    digits = house_code_digits(value)
+    if not digits:
+        return None
+    if not digits.isdigit() or len(digits) != HOUSE_CODE_LENGTH:
+        raise CellError(
+            f"รหัสประจำบ้านต้องเป็นตัวเลข {HOUSE_CODE_LENGTH} หลัก (ในไฟล์: «{_shown(digits)}»)"
+        )
+    return digits
+
 
 # Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year,
 # which only matters before March 1900: outside the range accepted here).
@@ -171,7 +199,29 @@ def _from_excel_serial(number: float) -> dt.date:
 def parse_date(value) -> dt.date | None:
     """A date: a date cell, an Excel serial number (44242 → 2021-02-15), or Buddhist-Era
     text read by kuseaw.thaidate.parse_be_date («15/02/2564», «15 ก.พ. 64»). Blank → None.
+    Every date is bound to the range a person may type (kuseaw.thaidate.date_range), as on
+    the forms: a year typed wrong is a Thai message, not a date in 1857 or 9456.
     """
+    day = _parse_date(value)
+    if day is not None:
+        _check_range(day, cell=isinstance(value, dt.date))
+    return day
+
+
+def _check_range(day: dt.date, *, cell: bool) -> None:
+    try:
+        check_date_in_range(day)
+    except BEDateError as error:
+        if cell and day.year >= BE_OFFSET + 1900:
+            # A date cell holding a Buddhist-Era year as if it were Christian (2567 → 3110).
+            raise CellError(
+                f"{error}: เซลล์วันที่นี้เก็บปี {day.year} เป็นปี ค.ศ. ถ้าตั้งใจเป็น พ.ศ. {day.year} "
+                "ให้พิมพ์เป็นข้อความ เช่น 15/02/2567 หรือใส่ปี ค.ศ. ในเซลล์วันที่"
+            ) from None
+        raise CellError(str(error)) from None
+
+
+def _parse_date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -451,6 +501,11 @@ class ReferenceIndex:
         raise CellError(
             f"ไม่พบตำบล «{_shown(shown)}» ในอำเภอ{district.name_th}" + _suggestion(key, names)
         )
+
+    def has_subdistrict(self, name) -> bool:
+        """Whether a subdistrict of that name is in any district (the district may come
+        from another cell of each row)."""
+        return _place_key(parse_text(name), _SUBDISTRICT_PREFIXES) in self.subdistricts
 
     def agency(self, name) -> Agency:
         """An agency by its code («CDD»), Thai name or short name; loaded on first use."""

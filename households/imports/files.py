@@ -5,6 +5,10 @@ Source opens a path or an uploaded file afresh for each pass; file_kind() tells 
 from a CSV by the first bytes (and names what else it is: a PDF, an image, an old .xls, a
 web page…); csv_encoding(), csv_dialect() and csv_rows() decode a CSV (UTF-8 or
 Windows-874) and stream its records. Workbooks are read in workbooks.py.
+
+Limits says how far a sheet's data may reach (KUSEAW_IMPORT_MAX_ROWS and _MAX_COLUMNS);
+cut_to_limits() trims a row's empty tail and refuses data beyond them, for a CSV here and
+for a workbook whose cells do not say where they are (sheet_scan.py).
 """
 
 import codecs
@@ -13,6 +17,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 
 class FileProblem(Exception):
@@ -34,6 +39,9 @@ _SIGNATURES = [
 ]
 _HTML = re.compile(rb"^\s*(<!doctype|<html|<\?xml|<table)", re.IGNORECASE)
 NOT_A_TABLE = "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) หรือ CSV"
+CORRUPT_XLSX = "ไฟล์ Excel เสียหรือไม่ครบ (อาจดาวน์โหลดหรือคัดลอกไม่สำเร็จ): เปิดในเครื่องแล้วบันทึกใหม่ก่อนนำเข้า"
+DEFAULT_MAX_ROWS = 500_000
+DEFAULT_MAX_COLUMNS = 256
 
 
 def size_text(max_bytes: int) -> str:
@@ -41,6 +49,64 @@ def size_text(max_bytes: int) -> str:
     if megabytes >= 1:
         return f"{round(megabytes, 1):g} MB"
     return f"{round(max_bytes / 1024, 1):g} KB"
+
+
+def column_letters(number: int) -> str:
+    """1 → A, 28 → AB, 16384 → XFD."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far a sheet's data may reach; empty rows and columns beyond are simply trimmed."""
+
+    rows: int
+    columns: int
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        from django.conf import settings
+
+        return cls(
+            rows=getattr(settings, "KUSEAW_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS),
+            columns=getattr(settings, "KUSEAW_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS),
+        )
+
+    def check(self, rows: int, columns: int, sheet: str | None = None) -> None:
+        """FileProblem when data reaches beyond the last row or column allowed."""
+        where = f"ชีต «{sheet}»" if sheet else "ไฟล์นี้"
+        if rows > self.rows:
+            raise FileProblem(
+                f"{where} มีข้อมูลถึงแถวที่ {rows:,} เกินกำหนด {self.rows:,} แถว: "
+                "แบ่งเป็นหลายไฟล์ หรือลบแถวที่ไม่ใช้ทิ้งแล้วบันทึกใหม่ก่อนนำเข้า"
+            )
+        if columns > self.columns:
+            letters = column_letters(columns) if columns <= 16384 else f"ที่ {columns:,}"
+            raise FileProblem(
+                f"{where} มีข้อมูลถึงคอลัมน์ {letters} เกินกำหนด {self.columns:,} คอลัมน์ "
+                f"(ถึงคอลัมน์ {column_letters(self.columns)}): "
+                "ลบคอลัมน์ที่ไม่ใช้ทิ้งแล้วบันทึกใหม่ก่อนนำเข้า"
+            )
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cut_to_limits(row_number: int, values, limits: Limits, sheet: str | None = None):
+    """The row without its empty tail past the last column allowed; FileProblem for a value
+    beyond the last row or column allowed (a blank row there is let through: trimmed later)."""
+    if len(values) > limits.columns:
+        last = max((i for i, v in enumerate(values) if not _blank(v)), default=-1)
+        limits.check(0, last + 1, sheet)
+        values = values[: limits.columns]
+    if row_number > limits.rows and not all(_blank(v) for v in values):
+        limits.check(row_number, 0, sheet)
+    return values
 
 
 class Source:
@@ -158,10 +224,11 @@ def csv_dialect(sample: str):
 
 def csv_rows(file, encoding: str, dialect) -> Iterator[tuple[int, tuple]]:
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    limits = Limits.from_settings()
     try:
         # Each record is one row in Excel, even when a quoted cell spans several lines.
         for row_number, values in enumerate(csv.reader(text, dialect), start=1):
-            yield row_number, tuple(values)
+            yield row_number, tuple(cut_to_limits(row_number, values, limits))
     except csv.Error as error:
         raise FileProblem(f"อ่านไฟล์ CSV ไม่ได้: {error}") from None
     finally:

@@ -54,6 +54,10 @@ HOUSEHOLD_DEFAULTS = {"cause": Cause.LACK_OF_OPPORTUNITY}
 # A blank cell in these columns clears the field; in any other it keeps what is there.
 CLEARED_BY_BLANK = {"birth_date", "national_id", "consent_date"}
 HOUSEHOLD_KEYS = ["code", *(name for name in HOUSEHOLD_FIELDS if name != "subdistrict_id")]
+# Columns that give a field in another shape (columns.py): read by the households resource
+# itself, never set on the model as they are.
+INCOME_KEYS = ("income_per_person", "member_count", "monthly_income")
+HOUSE_CODE_KEY = "house_registration_code"
 HEAD_KEYS = ["national_id", "birth_date", "sex", "phone"]
 MEMBER_KEYS = [*HEAD_KEYS, "relation", "education", "occupation", "income"]
 MEMBER_KEYS += ["disability", "chronic_illness", "has_welfare_card"]
@@ -134,7 +138,17 @@ def _parsers(columns) -> dict:
         "disability": _text,
         "chronic_illness": _text,
         "has_welfare_card": _bool,
+        # other shapes of a household's fields (household_rows.py reads them)
+        "house_registration_code": cells.parse_house_code,
+        "income_per_person": _decimal(label("income_per_person")),
+        "member_count": _int(label("member_count")),
+        "monthly_income": _decimal(label("monthly_income")),
     }
+
+
+def cell_parser(key: str, columns):
+    """The parser of one column's cells (the mapping step checks a fixed value with it)."""
+    return _parsers(columns)[key]
 
 
 def cell_fields(keys, columns) -> dict[str, fields.Field]:

@@ -19,7 +19,13 @@ inside the import's one transaction (services.run_households), in the library's 
   chunk's, written with COPY (and bulk_update for changed rows), with the history
   triggers on. import_data() writes them before it returns; services.import_households
   instead lets each chunk's COPY run in the background while the next chunk is checked
-  (overlap_writes, writing.ChunkWriter). On a dry run nothing is written.
+  (overlap_writes, writing.ChunkWriter). On a dry run nothing is written; otherwise
+  nothing once a row has an error, unless the admin chose to import the valid rows only
+  (valid_rows_only: a row with an error, or with a member row in error, is never planned).
+
+A file may give a field in another shape (columns.py): the yearly income as income per
+person with the number of members, or per month (_income: the row's note shows the
+arithmetic), and the household's code as its 11-digit house registration code.
 
 The per-row cost is what decides whether 10,000 households preview and commit in under
 3 s each (bench/import_households.py): the fast paths (checks.ModelChecker,
@@ -35,6 +41,7 @@ people.py share with this one).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import zip_longest
 
 from django.core.exceptions import ValidationError
@@ -49,6 +56,7 @@ from households.imports.chunk_writes import ChunkWrites
 from households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 from households.imports.household_fields import (
     HEAD_KEYS,
+    HOUSE_CODE_KEY,
     HOUSEHOLD_DEFAULTS,
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_KEYS,
@@ -59,6 +67,7 @@ from households.imports.household_fields import (
 from households.imports.person_rows import ParsedMember, PersonRowsResource
 from households.imports.report import ERROR, NEW, UNCHANGED, UPDATED, RowIssue
 from households.imports.resource_base import (
+    CellWidget,
     RowsMeta,
     field_cells,
     field_errors,
@@ -93,6 +102,9 @@ class _RowOutcome:
     demoted: list = field(default_factory=list)
     consent: Consent | None = None  # the decision the row records, if it changes one
     consent_kept: bool = False  # the file would give back a withdrawn or refused consent
+    income_note: str = ""  # the arithmetic of an income given in another shape
+    code: str = ""  # the household's code as read (a house registration code as digits)
+    member_count: int | None = None  # the members the file counts (income per person)
 
 
 class ChunkInstanceLoader(CachedInstanceLoader):
@@ -115,17 +127,34 @@ class HouseholdRowsResource(resources.ModelResource):
         import_id_fields = ("code",)
         instance_loader_class = ChunkInstanceLoader
 
-    def __init__(self, *, report, members_by_key, user, file_name="", overlap_writes=False):
+    def __init__(
+        self,
+        *,
+        report,
+        members_by_key,
+        user,
+        file_name="",
+        overlap_writes=False,
+        valid_rows_only=False,
+    ):
         """`overlap_writes`: for a caller that runs import_data() chunk after chunk and then
         finish() (services.import_households): each chunk is written while the next one is
         checked. Otherwise import_data() writes its dataset before it returns. `file_name`
-        goes in the note of the consent records the import adds."""
+        goes in the note of the consent records the import adds. `valid_rows_only`: write
+        the rows without errors even when others have some (never a row in error)."""
         super().__init__()
         self.overlap_writes = overlap_writes
+        self.valid_rows_only = valid_rows_only
         self.file_name = file_name
         columns = HOUSEHOLD_COLUMNS
         self.fields.update(cell_fields(HOUSEHOLD_KEYS, columns))
         self.import_fields = self.file_fields = list(self.fields.values())
+        self._code_widgets = {
+            False: self.fields["code"].widget,
+            True: CellWidget(cells.house_code_digits),
+        }
+        self.house_code = False
+        self.income_shape = None
         self.labels = {c.key: c.label for c in columns}
         self.labels_by_field = {f.attribute: self.labels[f.column_name] for f in self.import_fields}
         self.labels_by_field["subdistrict"] = self.labels["subdistrict"]
@@ -174,18 +203,28 @@ class HouseholdRowsResource(resources.ModelResource):
     # before the rows: what the chunk's national IDs and households already have
 
     def before_import(self, dataset, **kwargs):
+        # The household's code may be its house registration code (the same cell, as digits).
+        self.house_code = HOUSE_CODE_KEY in dataset.headers
+        self.fields["code"].widget = self._code_widgets[self.house_code]
+        self.income_shape = next(
+            (key for key in ("monthly_income", "income_per_person") if key in dataset.headers),
+            None,
+        )
         # Only the columns this file has: a missing column leaves its field alone.
         self.file_fields = [f for f in self.import_fields if f.column_name in dataset.headers]
         self.file_cells = field_cells(self.file_fields)
         set_here = {"code", "subdistrict_id", "poverty_level_at_entry", "consent_date"}
+        if self.income_shape:
+            set_here.add("annual_income")
         self.household_ok = checks.household_fields_ok.only(
             {f.attribute for f in self.file_fields} | set_here, self.new_household()
         )
         codes, national_ids = set(), set()
         heads = dataset["national_id"] if "national_id" in dataset.headers else ()
         self._head_ids.clear()
+        code_text = cells.house_code_digits if self.house_code else cells.parse_text
         for code, raw_id in zip_longest(dataset["code"], heads):
-            code = cells.parse_text(code)
+            code = code_text(code)
             head_id = quiet_national_id(raw_id)
             if head_id is not None:
                 self._head_ids[raw_id] = head_id  # read again with the head's cells
@@ -252,8 +291,18 @@ class HouseholdRowsResource(resources.ModelResource):
         errors = outcome.errors
         # What the library's import_instance() does, cell by cell (read_cells).
         read_cells(self.file_cells, row, self.labels, instance.__dict__.__setitem__, errors)
-        if not instance.code:
+        if self.house_code:
+            try:
+                cells.parse_house_code(row[HOUSE_CODE_KEY])
+            except cells.CellError as error:
+                errors.append((self.labels[HOUSE_CODE_KEY], str(error)))
+            if not instance.code:
+                errors.append((self.labels[HOUSE_CODE_KEY], "ต้องระบุรหัสประจำบ้าน"))
+        elif not instance.code:
             errors.append((self.labels["code"], "ต้องระบุรหัสครัวเรือน"))
+        outcome.code = instance.code or ""
+        if self.income_shape:
+            self._income(instance, row, outcome)
         self._resolve_place(instance, row, errors)
         if outcome.is_new and not is_blank(row.get("poverty_level")):
             instance.poverty_level_at_entry = instance.poverty_level
@@ -300,7 +349,9 @@ class HouseholdRowsResource(resources.ModelResource):
         for label, message in outcome.errors:
             report.errors.append(RowIssue(outcome.row, label or "", message))
         report.counts[outcome.status] += 1
-        report.rows.append([outcome.row, outcome.status, row.get("code") or "", outcome.note])
+        note = ", ".join(filter(None, [outcome.note, outcome.income_note]))
+        code = outcome.code or row.get("code") or ""
+        report.rows.append([outcome.row, outcome.status, code, note])
         if outcome.status != ERROR:
             for status, _ in outcome.member_changes:
                 report.counts[f"members_{status}"] += 1
@@ -335,6 +386,46 @@ class HouseholdRowsResource(resources.ModelResource):
             recorded_by_id=getattr(self.user, "pk", None),
         )
         outcome.consent._import_household = household  # ids are known once written
+
+    def _income(self, household, row, outcome):
+        """The yearly income from its other shape: per month × 12, or per person × the
+        number of members; the row's note shows the arithmetic. Blank cells keep the
+        income on record."""
+        label = self.labels.get
+        try:
+            if self.income_shape == "monthly_income":
+                monthly = cells.parse_decimal(row["monthly_income"], label=label("monthly_income"))
+                if monthly is None:
+                    return
+                yearly = monthly * 12
+                arithmetic = f"{_baht(monthly)} × 12 เดือน"
+            else:
+                per_person = cells.parse_decimal(
+                    row["income_per_person"], label=label("income_per_person")
+                )
+                count = cells.parse_int(row.get("member_count"), label=label("member_count"))
+                if per_person is None:
+                    return
+                if count is None:
+                    outcome.errors.append(
+                        (label("member_count"), "ต้องระบุจำนวนสมาชิก เพื่อคำนวณรายได้ครัวเรือนจากรายได้ต่อคน")
+                    )
+                    return
+                if count < 1:
+                    outcome.errors.append((label("member_count"), "ต้องมีสมาชิกอย่างน้อย 1 คน"))
+                    return
+                yearly = per_person * count
+                outcome.member_count = count
+                arithmetic = f"{_baht(per_person)} × {count:,} คน"
+        except cells.CellError as error:
+            text = str(error)
+            column = next((c for c in self.labels.values() if text.startswith(f"{c}: ")), "")
+            outcome.errors.append((column, text.removeprefix(f"{column}: ")))
+            return
+        household.annual_income = yearly.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        outcome.income_note = (
+            f"{self.labels['annual_income']} = {arithmetic} = {_baht(household.annual_income)} บาท"
+        )
 
     # the checks a hand-entered household gets
 
@@ -414,6 +505,9 @@ class HouseholdRowsResource(resources.ModelResource):
             member_changes.append(change)
         if errors or outcome.failed:
             outcome.status = ERROR
+            rejected = self.report.rejected_member_rows
+            for member in members:
+                rejected[member.row] = outcome.row  # returned with their household's row
             return
         # The former head stays in the household, as in member_save.
         head_instance = member_changes[0][1]
@@ -429,6 +523,10 @@ class HouseholdRowsResource(resources.ModelResource):
                     outcome.demoted.append(m)
         member_changed = any(s != UNCHANGED for s, _ in member_changes) or outcome.demoted
         outcome.changed, outcome.member_changes = changed, member_changes
+        if outcome.member_count is not None:
+            listed = len({id(m) for _, m in member_changes} | {id(m) for m in existing_members})
+            if listed != outcome.member_count:
+                outcome.income_note += f" (มีรายชื่อสมาชิก {listed:,} คน)"
         kept = "ความยินยอมคงตามที่บันทึกไว้ (ถอนหรือไม่ให้ความยินยอม)" if outcome.consent_kept else ""
         if is_new:
             outcome.status = NEW
@@ -523,7 +621,7 @@ class HouseholdRowsResource(resources.ModelResource):
         make: the next chunk is checked while they run. First, the end of the previous
         chunk's write: its error fails the import here."""
         self.writer.wait()
-        if not dry_run and self.report.ok:
+        if not dry_run and self._may_write():
             self._pending = ChunkWrites(
                 new_households=self._plan_households_new,
                 households=[h for h in self.update_instances if h._import_changed],
@@ -548,8 +646,13 @@ class HouseholdRowsResource(resources.ModelResource):
         self._pending = None
         self.writer.wait()
 
+    def _may_write(self) -> bool:
+        """All or nothing: no write once any row has an error; with valid_rows_only, the
+        rows without one (those in error are never planned)."""
+        return self.valid_rows_only or self.report.ok
+
     def _write(self, writes):
-        if writes is None or not self.report.ok:
+        if writes is None or not self._may_write():
             return
         writes.prepare()
         if writes.only_new:
@@ -579,6 +682,13 @@ def _any(texts) -> RawSQL:
 def _any_id(ids) -> RawSQL:
     """_any for row ids."""
     return RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
+
+
+def _baht(amount: Decimal) -> str:
+    """12,500 or 12,500.50: whole baht without decimals."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
 
 
 def _field_label(name: str) -> str:

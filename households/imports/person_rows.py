@@ -68,15 +68,24 @@ class ParsedMember:
     errors: list
 
 
-def read_members(table, report) -> dict[str, list[ParsedMember]]:
-    """The members sheet (or file), grouped by household code or the head's national ID."""
+def read_members(table, report, sheet: str = MEMBERS_SHEET) -> dict[str, list[ParsedMember]]:
+    """The members sheet (or file), grouped by household code (or house registration
+    code) or the head's national ID. `sheet`: the name its rows' errors give."""
     people = PersonRowsResource(MEMBER_KEYS, MEMBER_COLUMNS)
     labels = people.labels
     by_key = defaultdict(list)
+    house_code = "household_house_code" in table.mapping
     for row_number, values in table.rows():
         fields_, errors = people.read(values)
-        member = ParsedMember(row_number, MEMBERS_SHEET, fields_, errors)
-        code = cells.parse_text(values.get("household_code")) or ""
+        member = ParsedMember(row_number, sheet, fields_, errors)
+        if house_code:
+            code = cells.house_code_digits(values.get("household_house_code"))
+            try:
+                cells.parse_house_code(values.get("household_house_code"))
+            except cells.CellError as error:
+                errors.append((labels["household_house_code"], str(error)))
+        else:
+            code = cells.parse_text(values.get("household_code")) or ""
         head_id = None
         try:
             head_id = cells.parse_national_id(values.get("head_national_id"))
@@ -89,7 +98,7 @@ def read_members(table, report) -> dict[str, list[ParsedMember]]:
                     row_number,
                     labels.get("household_code", "รหัสครัวเรือน"),
                     "ต้องระบุรหัสครัวเรือนหรือเลขประจำตัวประชาชนของหัวหน้าครัวเรือน",
-                    MEMBERS_SHEET,
+                    sheet,
                 )
             )
             continue

@@ -56,6 +56,15 @@ class ImportReport:
     rows: list = field(default_factory=list)  # [row number, status, household code, note]
     errors: list[RowIssue] = field(default_factory=list)
     processed: int = 0
+    # Member rows not imported because their household's row was not: row → household row.
+    rejected_member_rows: dict = field(default_factory=dict)
+    # The rows not imported as a file to return (valid_rows_only): services.rejected_rows_file.
+    rejected: bytes | None = None
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows that passed every check (written, or unchanged)."""
+        return self.processed - self.counts.get(ERROR, 0)
 
     @property
     def ok(self) -> bool:

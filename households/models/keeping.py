@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", "รอกำหนดคอลัมน์"
     QUEUED = "queued", "รอคิว"
     RUNNING = "running", "กำลังทำงาน"
     PREVIEWED = "previewed", "ตรวจสอบแล้ว รอยืนยัน"
@@ -53,6 +54,16 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField("จำนวนแถวทั้งหมด", default=0)
     processed_rows = models.PositiveIntegerField("ประมวลผลแล้ว", default=0)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # The column mapping step: which column of the file fills which field, which columns
+    # are not imported, and fixed values for fields the file lacks.
+    column_mapping = models.JSONField("การกำหนดคอลัมน์", default=dict, blank=True)
+    # Apply only the valid rows (the rest returned as a file) instead of all or nothing.
+    valid_rows_only = models.BooleanField("นำเข้าเฉพาะแถวที่ถูกต้อง", default=False)
+    # The rejected rows in the file's own layout with a column of reasons (.xlsx); it holds
+    # national IDs, so it is kept only for the importer and cleared with the job's files.
+    rejected_data = models.BinaryField(null=True, blank=True, editable=False)
+    # Set by the worker while it runs a job: a job whose heartbeat stops is marked failed.
+    heartbeat_at = models.DateTimeField("สัญญาณล่าสุดจากตัวประมวลผล", null=True, blank=True)
     created_at = models.DateTimeField("นำเข้าเมื่อ", auto_now_add=True)
     finished_at = models.DateTimeField("เสร็จเมื่อ", null=True, blank=True)
 

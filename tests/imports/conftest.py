@@ -85,3 +85,35 @@ def import_settings(settings):
     """Run tasks at once, and write progress through the test's own connection."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.KUSEAW_IMPORT_PROGRESS_DATABASE = "default"
+
+
+def mapping_form(client, job, **changes) -> dict:
+    """What the mapping page sends when the admin presses «ตรวจสอบทุกแถว»: every column's
+    field as proposed (and the hidden fields saying where the file was read), with
+    `changes` (field name → value) made first."""
+    from django.urls import reverse
+
+    from tests.html_checks import parse
+
+    page = client.get(reverse("imports:mapping", args=[job.pk]))
+    assert page.status_code == 200, page
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    for tag, attrs in parse(page.content.decode()).controls:
+        if (
+            tag == "input"
+            and attrs.get("type") == "hidden"
+            and attrs.get("name") != "csrfmiddlewaretoken"
+        ):
+            data[attrs["name"]] = attrs.get("value", "")
+    data.update(changes)
+    return data
+
+
+def map_as_proposed(client, job, **changes):
+    """Confirm the mapping step as the page proposes it (with `changes`): the preview runs."""
+    from django.urls import reverse
+
+    return client.post(
+        reverse("imports:mapping", args=[job.pk]), mapping_form(client, job, **changes)
+    )

@@ -179,6 +179,33 @@ def test_a_date_out_of_any_sane_range_or_unreadable_is_refused(value):
         parse_date(value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["1/1/2400", "01/01/9999", dt.date(1857, 1, 1), "31/12/2442"],
+    ids=["BE 2400 (1857)", "BE 9999 (9456)", "a date cell of 1857", "the day before 1900"],
+)
+def test_a_date_outside_the_years_the_forms_accept_is_refused_naming_them(value, settings):
+    """The import bounds dates as the hand-entry forms do (KUSEAW_DATE_MIN_YEAR and
+    KUSEAW_DATE_YEARS_AHEAD), saying the range in พ.ศ."""
+    settings.KUSEAW_DATE_MIN_YEAR = 1900
+    with pytest.raises(CellError, match="อยู่นอกช่วงที่รับได้ \\(ตั้งแต่ พ.ศ. 2443 ถึง"):
+        parse_date(value)
+
+
+def test_a_buddhist_year_in_a_date_cell_is_refused_with_how_to_fix_it():
+    """Excel stores 15/02/2567 typed into a date cell of a Christian-calendar sheet as the
+    year 2567: refused, telling the office to type it as text."""
+    with pytest.raises(CellError, match="ให้พิมพ์เป็นข้อความ เช่น 15/02/2567"):
+        parse_date(dt.date(2567, 2, 15))
+
+
+def test_the_bounds_follow_the_settings(settings):
+    settings.KUSEAW_DATE_MIN_YEAR = 2000
+    with pytest.raises(CellError, match="ตั้งแต่ พ.ศ. 2543"):
+        parse_date("15/02/2540")  # 1997
+    assert parse_date("15/02/2545") == dt.date(2002, 2, 15)
+
+
 # --- yes or no
 
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from households.models import Household, ImportJob, ImportStatus
 from tests.html_checks import assert_page_ok
-from tests.imports.conftest import household_row, households_file
+from tests.imports.conftest import household_row, households_file, map_as_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,14 @@ def _upload(client, data, name="households.xlsx"):
     )
 
 
+def _upload_and_map(client, data, name="households.xlsx"):
+    """Upload, then confirm the column mapping step as proposed: the preview runs."""
+    _upload(client, data, name)
+    job = ImportJob.objects.latest("pk")
+    assert job.status == ImportStatus.MAPPING, job.message
+    return map_as_proposed(client, job)
+
+
 @pytest.mark.parametrize(
     "persona", ["official_a", "coordinator_a", "district_staff", "province_viewer"]
 )
@@ -31,8 +39,10 @@ def _upload(client, data, name="households.xlsx"):
     [
         reverse("imports:index"),
         reverse("imports:job", args=[1]),
+        reverse("imports:mapping", args=[1]),
         reverse("imports:progress", args=[1]),
         reverse("imports:errors", args=[1]),
+        reverse("imports:rejected", args=[1]),
         reverse("imports:template", args=["households"]),
     ],
 )
@@ -68,6 +78,13 @@ def test_upload_preview_confirm_history(client, admin_user):
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("imports:job", args=[job.pk])
+    mapping = client.get(response["Location"])  # first the column mapping step
+    assert_page_ok(mapping.content.decode())
+    assert "กำหนดคอลัมน์" in mapping.content.decode()
+    assert Household.objects.count() == 0
+
+    response = map_as_proposed(client, job)
+    assert response["Location"] == reverse("imports:job", args=[job.pk])
     preview = client.get(response["Location"])
     html = preview.content.decode()
     assert_page_ok(html)
@@ -89,18 +106,18 @@ def test_upload_preview_confirm_history(client, admin_user):
 def test_failed_preview_errors_download(client, admin_user):
     client.force_login(admin_user)
     rows = [household_row(1), household_row(2, nid="1234567890123")]
-    _upload(client, households_file(rows=rows))
+    _upload_and_map(client, households_file(rows=rows))
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     html = client.get(reverse("imports:job", args=[job.pk])).content.decode()
-    assert "แถว 3, เลขประจำตัวประชาชน" in html
+    assert "ครัวเรือน แถว 3, เลขประจำตัวประชาชน" in html
     assert "ยืนยันนำเข้า" not in html
     response = client.get(reverse("imports:errors", args=[job.pk]))
     assert response["Content-Type"] == XLSX
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert rows[0] == ("แผ่นงาน", "แถว", "คอลัมน์", "ข้อความ")
-    assert rows[1][1:3] == (3, "เลขประจำตัวประชาชน")
+    assert rows[1][:3] == ("ครัวเรือน", 3, "เลขประจำตัวประชาชน")  # the sheet, filled
 
 
 def test_bad_file_shows_a_thai_message(client, admin_user):
@@ -122,7 +139,7 @@ def test_wrong_extension_is_refused(client, admin_user):
 
 def test_progress_endpoint(client, admin_user):
     client.force_login(admin_user)
-    _upload(client, households_file(2))
+    _upload_and_map(client, households_file(2))
     job = ImportJob.objects.get()
     data = client.get(reverse("imports:progress", args=[job.pk])).json()
     assert data == {
@@ -201,7 +218,7 @@ def test_an_upload_never_reaches_a_temporary_file_and_its_copy_goes_with_the_con
     monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", recorded)
     client.force_login(admin_user)
 
-    _upload(client, households_file(3, members=1))
+    _upload_and_map(client, households_file(3, members=1))
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.PREVIEWED and job.file_data is not None
     client.post(reverse("imports:confirm", args=[job.pk]))
@@ -217,7 +234,7 @@ def test_an_upload_never_reaches_a_temporary_file_and_its_copy_goes_with_the_con
 def test_a_file_with_a_bad_row_cannot_be_confirmed_and_writes_nothing(client, admin_user):
     client.force_login(admin_user)
     rows = [household_row(1), household_row(2), household_row(3, subdistrict="ไม่มีตำบลนี้")]
-    _upload(client, households_file(rows=rows))
+    _upload_and_map(client, households_file(rows=rows))
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     assert "ยืนยันนำเข้า" not in client.get(reverse("imports:job", args=[job.pk])).content.decode()

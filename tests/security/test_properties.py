@@ -341,7 +341,9 @@ def test_an_amount_reads_back_with_separators_baht_and_thai_digits(amount, thai)
 
 
 @PROPERTY
-@given(day=st.dates(min_value=dt.date(1908, 1, 1), max_value=dt.date(2100, 12, 31)))
+# Every date a person may type (KUSEAW_DATE_MIN_YEAR .. KUSEAW_DATE_YEARS_AHEAD; two-digit
+# BE years are read from 2451, so 1908 on).
+@given(day=st.dates(min_value=dt.date(1908, 1, 1), max_value=date_range()[1]))
 def test_a_date_cell_reads_back_from_be_text_excel_serials_and_date_cells(day):
     serial = (day - dt.date(1899, 12, 30)).days
     assert cells.parse_date(serial) == day
@@ -350,6 +352,20 @@ def test_a_date_cell_reads_back_from_be_text_excel_serials_and_date_cells(day):
     assert cells.parse_date(dt.datetime.combine(day, dt.time(8, 30))) == day
     for style in ("short", "long", "numeric"):
         assert cells.parse_date(format_be(day, style)) == day
+
+
+@PROPERTY
+@given(
+    day=st.one_of(
+        # From BE 2400 (1857): a smaller BE year written out reads as a Christian one.
+        st.dates(min_value=dt.date(1857, 1, 1), max_value=date_range()[0] - dt.timedelta(days=1)),
+        st.dates(min_value=date_range()[1] + dt.timedelta(days=1), max_value=dt.date(9456, 12, 31)),
+    )
+)
+def test_an_imported_date_outside_the_range_is_refused_however_it_is_written(day):
+    for written in (day, format_be(day, "numeric"), format_be(day, "long")):
+        with pytest.raises(cells.CellError):
+            cells.parse_date(written)
 
 
 # Place names as offices type them: prefixes, spaces, the two common Thai typos.
