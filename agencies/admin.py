@@ -2,19 +2,19 @@ from django.contrib import admin
 from django.db.models import Count
 
 from agencies.models import Agency, District, Subdistrict
-from kuseaw.admin_dates import BEDateAdminMixin
+from kuseaw.admin_entry import HandEntryAdminMixin
 from kuseaw.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(HandEntryAdminMixin, admin.ModelAdmin):
     # Admins edit this list freely: it is the programme's working list, not an official one.
     list_display = ["code", "name_th", "short_name_th", "sector", "is_active"]
     list_filter = ["sector", "is_active"]
     search_fields = ["code", "name_th", "short_name_th", "name_en"]
 
 
-class ReferenceDataAdmin(ReadOnlyAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyAdminMixin, HandEntryAdminMixin, admin.ModelAdmin):
     """Districts and subdistricts follow the DOPA fixtures: `load_reference_data` would undo
     any edit made here, so the admin shows them read-only."""
 

@@ -12,7 +12,7 @@ from households.models import (
     Visit,
 )
 from kuseaw.admin_autocomplete import SafeAutocompleteAdminMixin
-from kuseaw.admin_dates import BEDateAdminMixin
+from kuseaw.admin_entry import HandEntryAdminMixin
 from kuseaw.admin_readonly import ReadOnlyAdminMixin
 from kuseaw.national_id import mask_national_id
 from kuseaw.thaidate import format_be
@@ -37,7 +37,7 @@ class LogOpenedCaseMixin:
         return response
 
 
-class MemberInline(BEDateAdminMixin, admin.TabularInline):
+class MemberInline(HandEntryAdminMixin, admin.TabularInline):
     model = Member
     fields = [
         "title",
@@ -54,7 +54,7 @@ class MemberInline(BEDateAdminMixin, admin.TabularInline):
     extra = 0
 
 
-class PairingInline(BEDateAdminMixin, admin.TabularInline):
+class PairingInline(HandEntryAdminMixin, admin.TabularInline):
     """Who has looked after the household; pairings are made and ended on their own page."""
 
     model = Pairing
@@ -78,7 +78,7 @@ class PairingInline(BEDateAdminMixin, admin.TabularInline):
 class HouseholdAdmin(
     LogOpenedCaseMixin,
     SafeAutocompleteAdminMixin,
-    BEDateAdminMixin,
+    HandEntryAdminMixin,
     admin.ModelAdmin,
 ):
     list_display = [
@@ -181,7 +181,7 @@ class HouseholdAdmin(
 class MemberAdmin(
     LogOpenedCaseMixin,
     SafeAutocompleteAdminMixin,
-    BEDateAdminMixin,
+    HandEntryAdminMixin,
     admin.ModelAdmin,
 ):
     list_display = [
@@ -217,7 +217,7 @@ class MemberAdmin(
 
 
 @admin.register(Visit)
-class VisitAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class VisitAdmin(HandEntryAdminMixin, admin.ModelAdmin):
     list_display = ["household", "official", "visited_on_be", "kind", "next_follow_up_be"]
     list_filter = ["kind", "official__agency", "household__subdistrict__district"]
     list_select_related = ["household", "official__user"]
@@ -245,7 +245,7 @@ class VisitAdmin(BEDateAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AidRecord)
-class AidRecordAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class AidRecordAdmin(HandEntryAdminMixin, admin.ModelAdmin):
     list_display = [
         "household",
         "category",

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
 from kuseaw.admin_autocomplete import SafeAutocompleteAdminMixin
-from kuseaw.admin_dates import BEDateAdminMixin
+from kuseaw.admin_entry import HandEntryAdminMixin
 from kuseaw.thaidate import format_be
 from officials.models import Official, Pairing, StaffProfile
 from officials.services import PairingError, pairing_create, pairing_end
@@ -14,7 +14,7 @@ User = get_user_model()
 
 
 @admin.register(Official)
-class OfficialAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
+class OfficialAdmin(SafeAutocompleteAdminMixin, HandEntryAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "agency", "district", "position", "open_pairings", "is_active"]
     list_filter = ["agency", "district", "is_active"]
     list_select_related = ["user", "agency", "district"]
@@ -41,7 +41,7 @@ class OfficialAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdm
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
+class StaffProfileAdmin(SafeAutocompleteAdminMixin, HandEntryAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "agency", "district", "phone"]
     list_filter = ["agency", "district"]
     list_select_related = ["user", "agency", "district"]
@@ -107,7 +107,7 @@ class PairingAdminForm(forms.ModelForm):
 
 
 @admin.register(Pairing)
-class PairingAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmin):
+class PairingAdmin(SafeAutocompleteAdminMixin, HandEntryAdminMixin, admin.ModelAdmin):
     form = PairingAdminForm
     list_display = ["household", "official", "started_on_be", "ended_on_be", "end_reason"]
     list_filter = [PairingStateFilter, "end_reason", "official__agency"]
@@ -165,14 +165,14 @@ class PairingAdmin(SafeAutocompleteAdminMixin, BEDateAdminMixin, admin.ModelAdmi
         return format_be(obj.ended_on)
 
 
-class OfficialInline(BEDateAdminMixin, admin.StackedInline):
+class OfficialInline(HandEntryAdminMixin, admin.StackedInline):
     model = Official
     fields = ["agency", "district", "position", "phone", "national_id", "is_active"]
     # Pairings and visits point at the official: retire them with is_active instead.
     can_delete = False
 
 
-class StaffProfileInline(BEDateAdminMixin, admin.StackedInline):
+class StaffProfileInline(HandEntryAdminMixin, admin.StackedInline):
     model = StaffProfile
     fields = ["agency", "district", "phone"]
 

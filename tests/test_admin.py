@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from agencies.models import District, Subdistrict
 from households.models import AccessLog, Consent, Relation
+from kuseaw.thaidate import format_be
 from tests import factories as f
 
 OUR_APPS = {"agencies", "officials", "households", "auth"}
@@ -312,3 +313,46 @@ def test_subdistrict_picker_tells_same_named_subdistricts_apart(admin_client):
     assert "ในเมือง (อ.เมืองขอนแก่น)" in labels
     assert len(labels) > 1 and len(set(labels)) == len(labels)
     assert len(queries) < 10  # no query per result
+
+
+def test_every_admin_text_field_is_bounded_like_the_apps_forms(rf, admin_user, settings):
+    """A model TextField typed in the admin takes at most KUSEAW_TEXT_MAX_LENGTH
+    characters (the database does not bound it), in every admin and inline form."""
+    from django.db import models
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    checked = set()
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"agencies", "officials", "households", "households_cases"}:
+            continue
+        forms = [model_admin.get_form(request)]
+        forms += [
+            inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)
+        ]
+        for form in forms:
+            for name, field in form.base_fields.items():
+                db_field = next((f for f in form._meta.model._meta.fields if f.name == name), None)
+                if isinstance(db_field, models.TextField):
+                    assert field.max_length == settings.KUSEAW_TEXT_MAX_LENGTH, (model, name)
+                    checked.add(f"{form._meta.model.__name__}.{name}")
+    assert {"Visit.findings", "Visit.needs_observed", "AidRecord.outcome"} <= checked, checked
+
+
+def test_an_over_long_visit_finding_is_refused_in_the_admin(admin_client, settings):
+    visit = f.VisitFactory()
+    url = reverse("admin:households_visit_change", args=[visit.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        household=visit.household_id,
+        official=visit.official_id,
+        visited_on=format_be(visit.visited_on, "numeric"),
+        next_follow_up="",
+        findings="ก" * (settings.KUSEAW_TEXT_MAX_LENGTH + 1),
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "ข้อความยาวได้ไม่เกิน" in response.content.decode()
+    visit.refresh_from_db()
+    assert len(visit.findings) <= settings.KUSEAW_TEXT_MAX_LENGTH

@@ -5,11 +5,11 @@ actions, graduations) are kept through the case pages, where the rules apply."""
 from django.contrib import admin
 
 from households.cases.models import Indicator, SuggestedAction
-from kuseaw.admin_dates import BEDateAdminMixin
+from kuseaw.admin_entry import HandEntryAdminMixin
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(HandEntryAdminMixin, admin.ModelAdmin):
     list_display = ["code", "text", "dimension", "applies_to", "order", "is_active"]
     list_filter = ["dimension", "applies_to", "is_active"]
     list_editable = ["order", "is_active"]
@@ -27,7 +27,7 @@ class IndicatorAdmin(BEDateAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SuggestedAction)
-class SuggestedActionAdmin(BEDateAdminMixin, admin.ModelAdmin):
+class SuggestedActionAdmin(HandEntryAdminMixin, admin.ModelAdmin):
     list_display = ["what", "dimension", "indicator", "cause", "owner_kind", "agency", "is_active"]
     list_filter = ["dimension", "cause", "owner_kind", "is_active", "agency"]
     list_select_related = ["indicator", "agency"]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from households.models import Consent, ConsentMethod, Household
 from kuseaw.fields import BEDateField, NationalIDField
+from kuseaw.forms import hand_entry_rules
 
 REQUIRED = "กรุณากรอกข้อมูลช่องนี้"
 
@@ -54,6 +55,7 @@ class ConsentForm(forms.ModelForm):
         self.fields["method"].initial = ConsentMethod.SIGNED_FORM
         if not self.is_bound:
             self.initial["decided_on"] = timezone.localdate()
+        hand_entry_rules(self)  # the note's length, Thai messages
         self.helper = _helper(self, "บันทึกความยินยอม", "consent-form")
 
 

@@ -204,3 +204,21 @@ def test_consent_from_an_import_shows_until_a_record_says_how_it_was_given(
     client.force_login(official_a.user)
     page = text_of(page_of(client.get(reverse("households:detail", args=[household.pk]))))
     assert "ยินยอมให้ใช้ข้อมูลเมื่อ 1 ธ.ค. 2566 (จากข้อมูลครัวเรือนหรือไฟล์นำเข้า" in page
+
+
+def test_an_over_long_note_is_refused_and_nothing_is_recorded(
+    client, official_a, household, settings
+):
+    """The note is free text like the visit's: at most KUSEAW_TEXT_MAX_LENGTH characters,
+    said in Thai, what was typed kept."""
+    settings.KUSEAW_TEXT_MAX_LENGTH = 2000
+    client.force_login(official_a.user)
+    note = "บันทึกยาว" * 300  # 2,700 characters
+
+    response = client.post(url(household), consent_data(note=note))
+
+    assert response.status_code == 200
+    html = page_of(response)
+    assert error_of(html, "note") == "ข้อความยาวได้ไม่เกิน 2000 ตัวอักษร (ที่กรอกมี 2700 ตัวอักษร)"
+    assert note in html
+    assert not Consent.objects.filter(household=household).exists()
