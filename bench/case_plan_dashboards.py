@@ -31,7 +31,8 @@ It refuses a database whose name does not contain "bench". --reuse keeps a progr
 case plans already of the right size (seeding 100,000 households takes about three
 minutes, the case plans under half a minute). Results are appended to
 bench/results/case_plan_dashboards.jsonl (git-ignored). The indexes these pages read are in
-households_cases migration 0003.
+households_cases migration 0003; the figures they add up, kept by triggers, in 0004 (problems,
+buddies) and 0005 (open actions by owner and due date).
 """
 
 import argparse
@@ -71,6 +72,8 @@ from households.cases.models import (  # noqa: E402
     Action,
     FollowUpCheck,
     Graduation,
+    OpenActionFigures,
+    PlanFigures,
     Problem,
     Round,
 )
@@ -102,6 +105,9 @@ PAGES = [
 
 CASE_TABLES = [model._meta.db_table for model in (FollowUpCheck, Graduation, Action, Problem)]
 CASE_TABLES += [Round._meta.db_table]
+# Kept by triggers from the tables above (refreshed at the end of CASE_SQL); vacuumed with
+# them, so that the pages read their indexes only.
+FIGURES_TABLES = [model._meta.db_table for model in (PlanFigures, OpenActionFigures)]
 
 # The case plans, in bulk. Deterministic: every draw is a hash of the row's id. Triggers
 # (the change history, the figures kept per household) and foreign-key checks are off for
@@ -226,8 +232,12 @@ CASE_SQL = [
                  WHERE status = 'reopened')
     """,
     # With the triggers off, the figures kept per household are made afresh, as the
-    # migration that created them does (households_cases 0004_plan_figures).
+    # migrations that created them do (households_cases 0004_plan_figures and
+    # 0005_open_action_figures).
     "SELECT households_cases_refresh_plan_figures(ARRAY(SELECT id FROM households_household))",
+    f"TRUNCATE {OpenActionFigures._meta.db_table}",  # households without problems have none
+    "SELECT households_cases_refresh_open_action_figures("
+    "ARRAY(SELECT DISTINCT household_id FROM households_cases_problem))",
 ]
 
 
@@ -256,7 +266,7 @@ def seed(households: int, officials: int, reuse: bool) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "VACUUM ANALYZE households_household, households_member, officials_pairing,"
-            f" officials_official, {', '.join(CASE_TABLES)}"
+            f" officials_official, {', '.join(CASE_TABLES + FIGURES_TABLES)}"
         )
 
 

@@ -691,3 +691,62 @@ class PlanFigures(models.Model):
 
     def save(self, *args, **kwargs):
         raise TypeError("PlanFigures is kept by the database's triggers; it is never saved.")
+
+
+class OpenActionFigures(models.Model):
+    """The open actions of each household's plan (Action.objects.open) counted by owner and
+    due date, kept ready for the case-plan dashboards' actions overdue
+    (households/dashboards/case_plans.py: overdue_actions), so that a coordinator's or an
+    agency's page adds up the rows of its households (one index read) instead of joining
+    their problems to every open action on each view. Overdue is worked out when read (due
+    before today), so the rows never go stale as the days pass.
+
+    Written only by PostgreSQL (migration 0005_open_action_figures): statement-level
+    triggers on actions and problems recompute the rows of the households a statement
+    touched, with one function (households_cases_refresh_open_action_figures), so every
+    path keeps it equal to the actions it counts (tests/cases/test_open_action_figures.py
+    compares both). Never saved from Python.
+    """
+
+    # Read through the unique index below (household first): no index of their own.
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name="ครัวเรือน",
+    )
+    owner_kind = models.CharField("ผู้รับผิดชอบ", max_length=10, choices=OwnerKind.choices)
+    # The owning agency for owner_kind agency; empty for partners and the household itself.
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+        verbose_name="หน่วยงาน",
+    )
+    due_on = models.DateField("กำหนดเสร็จ")
+    actions = models.PositiveIntegerField("กิจกรรมที่ยังไม่เสร็จ")
+
+    class Meta:
+        verbose_name = "ตัวเลขกิจกรรมที่ยังไม่เสร็จ"
+        verbose_name_plural = "ตัวเลขกิจกรรมที่ยังไม่เสร็จ"
+        constraints = [
+            # One row per household, owner and due date; with the count, the pages read
+            # only this index.
+            models.UniqueConstraint(
+                fields=["household", "owner_kind", "agency", "due_on"],
+                include=["actions"],
+                nulls_distinct=False,
+                name="open_action_figures_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household_id}: {self.actions} {self.owner_kind} {self.due_on}"
+
+    def save(self, *args, **kwargs):
+        raise TypeError("OpenActionFigures is kept by the database's triggers; it is never saved.")

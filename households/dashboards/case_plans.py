@@ -11,7 +11,8 @@ Every function takes Filters (filters.py), which carry the user's Scope
 * problems: every problem of the plan, by its dimension and how it stands (Problem.status,
   Problem.solved_by); the share solved is solved ÷ all problems;
 * actions overdue: Action.objects.overdue(today) (open, due before today), by the owner:
-  an agency, or partners and the household itself as one row each;
+  an agency, or partners and the household itself as one row each (counted from
+  OpenActionFigures, the open actions kept per household, owner and due date);
 * the graduation funnel counts households: in the programme (status active), with a
   proposal waiting (a Graduation proposed), graduated (approved), still out at the
   STILL_OUT_MONTHS check (done, outcome still out) and relapsed (a graduation reopened);
@@ -31,10 +32,10 @@ from django.utils import timezone
 
 from agencies.models import Agency, District, Need, Subdistrict
 from households.cases.models import (
-    Action,
     CheckOutcome,
     Graduation,
     GraduationStatus,
+    OpenActionFigures,
     OwnerKind,
     PlanFigures,
     Problem,
@@ -306,16 +307,17 @@ def overdue_actions(
     """The plans' open actions (Action.objects.open: planned or in progress) and those of
     them overdue (Action.objects.overdue: also due before today), per owning agency, most
     overdue first; then partners and the household itself, one row each. One grouped
-    query, and one for the agencies' names."""
+    query over OpenActionFigures, the open actions the database keeps counted per household,
+    owner and due date (households/cases/models.py), and one for the agencies' names."""
     today = today or timezone.localdate()
     # Action.objects.overdue(today) is the open ones due before today: counted in the same
     # pass over the open ones (tests/dashboards/test_case_plans.py holds them equal).
     overdue = Q(due_on__lt=today)
     groups = (
-        _in(Action.objects.open(), _households(filters, households), "problem__household")
+        _in(OpenActionFigures.objects.all(), _households(filters, households))
         .order_by()
         .values_list("owner_kind", "agency_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
+        .annotate(open=Sum("actions"), overdue=Sum("actions", filter=overdue, default=0))
     )
     by_agency = defaultdict(lambda: [0, 0])
     others = {kind: [0, 0] for kind in (OwnerKind.PARTNER, OwnerKind.HOUSEHOLD)}
