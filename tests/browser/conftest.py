@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.live import PHONE_SCREEN
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root in a container
@@ -27,7 +29,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 PHONE = {
-    "viewport": {"width": 390, "height": 844},
+    "viewport": PHONE_SCREEN,
     "is_mobile": True,
     "has_touch": True,
     "locale": "th-TH",

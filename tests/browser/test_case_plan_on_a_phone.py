@@ -19,20 +19,10 @@ from households.cases.models import (
 )
 from households.models import AidRecord, AidStatus, Household, income_threshold
 from kuseaw.thaidate import format_be
+from tests.browser.live import LIVE_SERVER_TEST, PHONE_WIDTH, assert_fits_phone, expect
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the `browser` fixture skips these tests (in CI it fails them)
-    expect = None
+pytestmark = LIVE_SERVER_TEST
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server reads from its own connection: data must be committed. The rollback
-    # brings back the reference data and role groups that the flush afterwards removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-PHONE_WIDTH = 390
 ROUND_STEP = "/tmp/round_step.png"
 MET, NOT_MET = "ผ่าน", "ไม่ผ่าน"
 
@@ -53,12 +43,6 @@ def log_in(page) -> None:
     page.get_by_label("รหัสผ่าน").fill("kuseaw-demo")
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     expect(page).to_have_url(re.compile(r"/households/mine/$"))
-
-
-def assert_fits_phone(page) -> None:
-    """Nothing sticks out sideways: no horizontal scrolling on a 390px screen."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
 
 
 def assert_in_reach(button, *, tall: int = 44) -> None:

@@ -3,21 +3,10 @@ violation, Bootstrap's script still opens the phone menu, and the admin's script
 
 import re
 
-import pytest
-
 from tests import factories as f
+from tests.browser.live import LIVE_SERVER_TEST, PASSWORD, expect
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the `browser` fixture skips these tests (in CI it fails them)
-    expect = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-PASSWORD = "test-pass-123"  # UserFactory's
+pytestmark = LIVE_SERVER_TEST
 
 
 def log_in(page, username):

@@ -9,21 +9,12 @@ from django.urls import reverse
 
 from households.demo.builder import DEMO_PASSWORD, demo_data_seed
 from households.models import Household
+from tests.browser.live import LIVE_SERVER_TEST, PHONE_SCREEN, expect
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the `browser` fixture skips these tests (in CI it fails them)
-    expect = None
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server reads from its own connection: data must be committed. The rollback
-    # brings back the reference data and role groups that the flush afterwards removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = LIVE_SERVER_TEST
 
 SIZES = {
-    "phone": {"width": 390, "height": 844},
+    "phone": PHONE_SCREEN,
     "desktop": {"width": 1280, "height": 800},
 }
 

@@ -10,23 +10,12 @@ from openpyxl import load_workbook
 from households.models import Household, ImportJob, ImportStatus
 from officials.roles import Role
 from tests import factories as f
+from tests.browser.live import LIVE_SERVER_TEST, PASSWORD, assert_fits_phone, expect
 from tests.imports.test_column_mapping import district_row
 from tests.imports.test_valid_rows_only import BAD_ID, office_file
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the `browser` fixture skips these tests (in CI it fails them)
-    expect = None
+pytestmark = LIVE_SERVER_TEST
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server reads from its own connection: data must be committed. The rollback
-    # brings back the reference data and role groups that the flush afterwards removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-PASSWORD = "test-pass-123"  # UserFactory's
-PHONE_WIDTH = 390
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,11 +23,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def admin(transactional_db, settings):
     settings.KUSEAW_IMPORT_PROGRESS_DATABASE = "default"  # the live server's own connection
     return f.UserFactory(username="somsak", role=Role.ADMIN, is_staff=True, is_superuser=True)
-
-
-def assert_fits_phone(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
 
 
 def test_an_admin_maps_a_district_list_and_imports_its_good_rows(page, admin, screenshots):

@@ -12,22 +12,11 @@ from django.utils import timezone
 from households.models import AidRecord, AidStatus, Visit, VisitKind
 from kuseaw.thaidate import format_be
 from tests import factories as f
+from tests.browser.live import LIVE_SERVER_TEST, PASSWORD, assert_fits_phone, expect
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the `browser` fixture skips these tests (in CI it fails them)
-    expect = None
+pytestmark = LIVE_SERVER_TEST
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server reads from its own connection: data must be committed. The rollback
-    # brings back the reference data and role groups that the flush afterwards removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-PASSWORD = "test-pass-123"  # UserFactory's
 SAVED_VISIT = "บันทึกการเยี่ยมเรียบร้อยแล้ว"
-PHONE_WIDTH = 390
 
 
 @pytest.fixture
@@ -99,12 +88,6 @@ def timeline(page):
 
 def save_visit(page) -> None:
     page.get_by_role("button", name="บันทึกการเยี่ยม").click()
-
-
-def assert_fits_phone(page) -> None:
-    """Nothing sticks out sideways: no horizontal scrolling on a 390px screen."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
 
 
 def assert_thumb_sized(locator) -> None:

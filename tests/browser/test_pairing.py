@@ -11,21 +11,9 @@ from households.models import PovertyLevel
 from officials.models import Pairing
 from officials.roles import Role
 from tests import factories as f
+from tests.browser.live import LIVE_SERVER_TEST, PASSWORD, assert_fits_phone, expect
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the `browser` fixture skips these tests (in CI it fails them)
-    expect = None
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server reads from its own connection: data must be committed. The rollback
-    # brings back the reference data and role groups that the flush afterwards removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-PASSWORD = "test-pass-123"  # UserFactory's
-PHONE_WIDTH = 390
+pytestmark = LIVE_SERVER_TEST
 
 
 @pytest.fixture
@@ -67,12 +55,6 @@ def log_in_as_coordinator(page) -> None:
 
 def paired_figure(page):
     return page.get_by_role("group", name="จับคู่แล้ว").locator(".kuseaw-figure")
-
-
-def assert_fits_phone(page) -> None:
-    """Nothing sticks out sideways: no horizontal scrolling on a 390px screen."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
 
 
 def test_coordinator_pairs_a_household_and_sees_the_coverage_rise(page, gap, screenshots):
