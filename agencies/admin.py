@@ -9,9 +9,12 @@ from kuseaw.admin_readonly import ReadOnlyAdminMixin
 @admin.register(Agency)
 class AgencyAdmin(HandEntryAdminMixin, admin.ModelAdmin):
     # Admins edit this list freely: it is the programme's working list, not an official one.
-    list_display = ["code", "name_th", "short_name_th", "sector", "is_active"]
-    list_filter = ["sector", "is_active"]
-    search_fields = ["code", "name_th", "short_name_th", "name_en"]
+    # Partners (ภาคีเครือข่าย) are agencies of the other four sectors, with their contacts
+    # and the districts they serve; their offers are households.referrals' Offer.
+    list_display = ["code", "name_th", "short_name_th", "sector", "kind", "is_active"]
+    list_filter = ["sector", "kind", "is_active"]
+    search_fields = ["code", "name_th", "short_name_th", "name_en", "contact_name"]
+    filter_horizontal = ["districts"]
 
 
 class ReferenceDataAdmin(ReadOnlyAdminMixin, HandEntryAdminMixin, admin.ModelAdmin):

@@ -22,13 +22,30 @@ class Need(models.TextChoices):
     PUBLIC_SERVICES = "public_services", "ด้านการเข้าถึงบริการรัฐ"
 
 
+class OrganisationKind(models.TextChoices):
+    """What kind of organisation an agency or partner is (within its Sector)."""
+
+    GOVERNMENT_OFFICE = "office", "ส่วนราชการ"
+    LOCAL_GOVERNMENT = "local", "องค์กรปกครองส่วนท้องถิ่น"
+    UNIVERSITY = "university", "มหาวิทยาลัย/สถาบันการศึกษา"
+    COMPANY = "company", "บริษัท/ห้างร้าน"
+    FOUNDATION = "foundation", "มูลนิธิ/สมาคม"
+    VILLAGE_FUND = "village_fund", "กองทุนหมู่บ้าน"
+    COMMUNITY_ENTERPRISE = "community_enterprise", "วิสาหกิจชุมชน"
+    OTOP = "otop", "กลุ่ม OTOP"
+    OTHER = "other", "อื่น ๆ"
+
+
 class AgencyManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
 
 class Agency(models.Model):
-    """An organisation whose officials act as buddies or which provides aid."""
+    """An organisation of any of the five sectors (Sector): a government agency whose
+    officials act as buddies, or a partner (ภาคีเครือข่าย: a university, a company, a
+    foundation, a village fund, a community enterprise…) with its contacts, the districts
+    it serves and its offers (households.referrals.Offer)."""
 
     code = models.CharField("รหัสหน่วยงาน", max_length=20, unique=True)
     name_th = models.CharField("ชื่อหน่วยงาน", max_length=200)
@@ -44,6 +61,22 @@ class Agency(models.Model):
         blank=True,
         help_text="ใช้จับคู่ครัวเรือนกับเจ้าหน้าที่ที่หน่วยงานตรงกับความต้องการหลักของครัวเรือน",
     )
+    kind = models.CharField(
+        "ประเภทองค์กร",
+        max_length=30,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.GOVERNMENT_OFFICE,
+    )
+    contact_name = models.CharField("ผู้ประสานงาน", max_length=200, blank=True)
+    contact_phone = models.CharField("โทรศัพท์ผู้ประสานงาน", max_length=20, blank=True)
+    contact_email = models.EmailField("อีเมลผู้ประสานงาน", blank=True)
+    districts = models.ManyToManyField(
+        "District",
+        blank=True,
+        related_name="agencies_serving",
+        verbose_name="อำเภอที่ให้บริการ",
+        help_text="เว้นว่างไว้เมื่อให้บริการทั้งจังหวัด",
+    )
     is_active = models.BooleanField("ใช้งานอยู่", default=True)
 
     objects = AgencyManager()
@@ -58,6 +91,11 @@ class Agency(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def is_partner(self) -> bool:
+        """A partner of the programme rather than one of its government agencies."""
+        return self.sector != Sector.GOVERNMENT
 
 
 class District(models.Model):

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "officials",
     "households",
     "households.cases",
+    "households.referrals",
     "households.pairing",
     "households.dashboards",
     "households.imports",

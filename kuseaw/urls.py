@@ -13,6 +13,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     # The case plan's pages sit under /households/<pk>/ too, and /graduations/.
     path("", include("households.cases.urls")),
+    path("", include("households.referrals.urls")),
     path("dashboard/", include("households.dashboards.urls")),
     path("pairing/", include("households.pairing.urls")),
     path("imports/", include("households.imports.urls")),

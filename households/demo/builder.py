@@ -40,6 +40,7 @@ from households.demo.draws import (
     draw_poverty_level,
     move_to_front,
 )
+from households.demo.partners import create_partners, partners_delete
 from households.demo.words import (
     ADULT_OCCUPATIONS,
     AGENCY_WEIGHTS,
@@ -181,6 +182,7 @@ def demo_data_delete() -> dict[str, int]:
             # bandit B608 (SQL built from a string): the model's own table name, quoted.
             cursor.execute(f"DELETE FROM {table}")  # nosec B608
         Official.objects.all().delete()
+        counts["partners"] = partners_delete()
         demo_users = user_model.objects.filter(username__startswith=DEMO_USER_PREFIX)
         counts["users"] = demo_users.count()
         demo_users.delete()
@@ -245,6 +247,7 @@ class _Builder:
             logins=logins,
             district=DEMO_DISTRICT,
         ).run()
+        self.counts.update(create_partners(self.today))
         self.counts["unpaired"] = Household.objects.unpaired().count()
         # Fresh tables have no planner statistics until autovacuum gets to them, and the
         # first pages (or checks) on them would pick poor plans.

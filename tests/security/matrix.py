@@ -419,6 +419,17 @@ def url_args(world: World, target: str, household: str) -> tuple[list, dict]:
     raise AssertionError(f"docs/permissions.md: unknown object in the URL {target!r}")
 
 
+def _open_offer():
+    """An offer every household fits (no criterion), for the offers page's POST."""
+    from households.referrals.models import Offer, OfferKind
+
+    agency = f.AgencyFactory(code="MATRIXPARTNER", name_th="ภาคีทดสอบสิทธิ์")
+    offer, _ = Offer.objects.get_or_create(
+        agency=agency, title="ทดสอบสิทธิ์ข้อเสนอ", defaults={"kind": OfferKind.JOB, "capacity": 5}
+    )
+    return offer
+
+
 SNAPSHOT_MODELS = (
     Household,
     Member,
@@ -644,6 +655,10 @@ ACTIONS: dict[str, Action] = {
             "token": str(uuid.uuid4()),
         },
         done=lambda w, c: c.problem.actions.filter(what="ทดสอบสิทธิ์กิจกรรม").exists(),
+    ),
+    "referrals:problem_offers": Action(
+        lambda w, c: {"offer": _open_offer().pk, "token": str(uuid.uuid4())},
+        done=lambda w, c: c.problem.actions.filter(what__endswith="ทดสอบสิทธิ์ข้อเสนอ").exists(),
     ),
     "cases:action_update": Action(
         lambda w, c: {"status": "done", "note": ""},

@@ -1,0 +1,133 @@
+"""What partners and agencies offer households (issue 15): jobs, training, market places
+or buyers, equipment, scholarships, volunteer buddies — each with a capacity, its dates and
+who it suits. matching.py suggests them for a household's open problems."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.models import Agency, District, Need
+from households.models import Cause, Sex
+
+
+class OfferKind(models.TextChoices):
+    JOB = "job", "งาน/การจ้างงาน"
+    TRAINING = "training", "ฝึกอบรมอาชีพ"
+    MARKET = "market", "ตลาด/ผู้รับซื้อ"
+    EQUIPMENT = "equipment", "อุปกรณ์/ปัจจัยการผลิต"
+    SCHOLARSHIP = "scholarship", "ทุนการศึกษา"
+    VOLUNTEER = "volunteer", "อาสาสมัครคู่เสี่ยว"
+
+
+class OfferQuerySet(models.QuerySet):
+    def open_on(self, day=None):
+        """Offered on `day` (today by default): active, started, not ended."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            is_active=True,
+            agency__is_active=True,
+        )
+
+    def serving(self, district):
+        """Offered in `district`: the offer's own districts, or, when it names none, its
+        organisation's (none there either: the whole province)."""
+        own = Q(districts=district)
+        of_agency = Q(districts__isnull=True) & (
+            Q(agency__districts=district) | Q(agency__districts__isnull=True)
+        )
+        return self.filter(own | of_agency).distinct()
+
+
+class Offer(models.Model):
+    """One offer of an organisation, with how many it can take and whom it suits. An
+    empty criterion suits everyone (no age limits: any age; no dimension: any problem)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="offers", verbose_name="หน่วยงาน/ภาคี"
+    )
+    kind = models.CharField("ประเภทข้อเสนอ", max_length=20, choices=OfferKind.choices)
+    title = models.CharField("ข้อเสนอ", max_length=200)
+    description = models.TextField("รายละเอียด", blank=True)
+    capacity = models.PositiveIntegerField(
+        "จำนวนที่รับได้", validators=[MinValueValidator(1)], help_text="คนหรือครัวเรือน"
+    )
+    starts_on = models.DateField("เริ่ม", null=True, blank=True)
+    ends_on = models.DateField("สิ้นสุด", null=True, blank=True)
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="offers",
+        verbose_name="อำเภอ",
+        help_text="เว้นว่างไว้เมื่อเป็นอำเภอที่หน่วยงานให้บริการ",
+    )
+    needs = ArrayField(
+        models.CharField(max_length=20, choices=Need.choices),
+        verbose_name="ช่วยปัญหาด้าน",
+        default=list,
+        blank=True,
+        help_text="เว้นว่างไว้เมื่อช่วยได้ทุกด้าน",
+    )
+    causes = ArrayField(
+        models.CharField(max_length=10, choices=Cause.choices),
+        verbose_name="เหมาะกับครัวเรือนที่ยากจนเพราะ",
+        default=list,
+        blank=True,
+        help_text="เว้นว่างไว้เมื่อเหมาะกับทั้งสองแบบ",
+    )
+    min_age = models.PositiveSmallIntegerField(
+        "อายุตั้งแต่", null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        "อายุไม่เกิน", null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    sex = models.CharField("เพศ", max_length=1, choices=Sex.choices, blank=True)
+    skills = models.CharField(
+        "ทักษะหรืออาชีพที่เหมาะ",
+        max_length=300,
+        blank=True,
+        help_text="คั่นด้วยจุลภาค เช่น ทอผ้า, ตัดเย็บ (เทียบกับอาชีพและทุนมนุษย์ของครัวเรือน)",
+    )
+    is_active = models.BooleanField("เปิดรับอยู่", default=True)
+    created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ข้อเสนอจากหน่วยงาน/ภาคี"
+        verbose_name_plural = "ข้อเสนอจากหน่วยงาน/ภาคี"
+        ordering = ["agency__name_th", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="offer_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__isnull=True)
+                | Q(min_age__isnull=True)
+                | Q(max_age__gte=models.F("min_age")),
+                name="offer_age_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.agency})"
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "วันสิ้นสุดต้องไม่ก่อนวันเริ่ม"
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            errors["max_age"] = "อายุไม่เกินต้องไม่น้อยกว่าอายุตั้งแต่"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def skill_words(self) -> list[str]:
+        return [word.strip() for word in self.skills.replace("،", ",").split(",") if word.strip()]
