@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "households",
     "households.cases",
     "households.referrals",
+    "households.reminders",
     "households.pairing",
     "households.dashboards",
     "households.imports",
@@ -196,6 +197,24 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย")]
 TIME_ZONE = "Asia/Bangkok"
+
+# E-mail (the reminders: manage.py send_reminders). Printed to the console unless
+# EMAIL_BACKEND says otherwise in production (SMTP with the EMAIL_* settings).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "คู่เสี่ยว <no-reply@localhost>")
+# The address of the app as users reach it, for the links in e-mails.
+KUSEAW_SITE_URL = env_str("KUSEAW_SITE_URL", "http://127.0.0.1:8000")
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["kuseaw.formats"]
