@@ -10,6 +10,7 @@ from households.cases.models import ActionStatus
 from households.cases.selectors import annotate_my_households, case_plan, next_steps
 from households.history import household_history
 from households.models import AidRecord, Household, Member, Visit, income_threshold
+from households.referrals.models import Referral
 from officials.models import Pairing
 
 
@@ -72,8 +73,8 @@ def my_households(user) -> list[Household]:
 @dataclass(frozen=True)
 class TimelineEntry:
     day: dt.date
-    kind: str  # "visit" or "aid"
-    item: Visit | AidRecord
+    kind: str  # "visit", "aid" or "referral"
+    item: Visit | AidRecord | Referral
 
 
 def case_file(user, household: Household) -> dict:
@@ -96,9 +97,13 @@ def case_file(user, household: Household) -> dict:
         )
     )
     aid = list(AidRecord.objects.filter(household=household).select_related("agency"))
+    referrals = list(
+        Referral.objects.filter(household=household).select_related("agency", "offer", "problem")
+    )
     timeline = sorted(
         [TimelineEntry(v.visited_on, "visit", v) for v in visits]
-        + [TimelineEntry(a.given_on, "aid", a) for a in aid],
+        + [TimelineEntry(a.given_on, "aid", a) for a in aid]
+        + [TimelineEntry(r.sent_on, "referral", r) for r in referrals],
         key=lambda e: (e.day, e.item.created_at),
         reverse=True,
     )

@@ -1,4 +1,4 @@
-from officials.roles import Role, is_admin, may_manage_pairings, role_of
+from officials.roles import Role, has_referral_inbox, is_admin, may_manage_pairings, role_of
 
 
 def navigation(request):
@@ -6,10 +6,17 @@ def navigation(request):
     (the same tests as the views)."""
     user = getattr(request, "user", None)
     if user is None:
-        return {"user_role": None, "Role": Role, "is_admin": False, "manages_pairings": False}
+        return {
+            "user_role": None,
+            "Role": Role,
+            "is_admin": False,
+            "manages_pairings": False,
+            "has_inbox": False,
+        }
     return {
         "user_role": role_of(user),
         "Role": Role,
         "is_admin": is_admin(user),
         "manages_pairings": may_manage_pairings(user),
+        "has_inbox": has_referral_inbox(user),
     }

@@ -48,3 +48,9 @@ def may_manage_pairings(user) -> bool:
     """Open the pairing pages: admins, district staff and agency coordinators. Which
     households and officials: Household.objects.pairable_by, Official.objects.manageable_by."""
     return is_admin(user) or role_of(user) in (Role.DISTRICT, Role.COORDINATOR)
+
+
+def has_referral_inbox(user) -> bool:
+    """Opens the referrals inbox: admins and agency (or partner) coordinators; which
+    referrals are in it: households.referrals' Referral.objects.inbox_of."""
+    return is_admin(user) or role_of(user) == Role.COORDINATOR

@@ -40,7 +40,7 @@ from households.demo.draws import (
     draw_poverty_level,
     move_to_front,
 )
-from households.demo.partners import create_partners, partners_delete
+from households.demo.partners import create_partners, partners_delete, referrals_delete
 from households.demo.words import (
     ADULT_OCCUPATIONS,
     AGENCY_WEIGHTS,
@@ -91,6 +91,7 @@ BATCH_SIZE = 2000
 DEMO_LOGINS = [
     ("demo-official", Role.OFFICIAL, "เจ้าหน้าที่ พช. อ.เมืองขอนแก่น ดูแล 2 ครัวเรือน"),
     ("demo-coordinator", Role.COORDINATOR, "ผู้ประสานงาน สำนักงานพัฒนาชุมชนจังหวัด (พช.)"),
+    ("demo-partner", Role.COORDINATOR, "ผู้ประสานงานภาคี หอการค้าจังหวัด (ตัวอย่าง) ตอบเรื่องส่งต่อ"),
     ("demo-district", Role.DISTRICT, "เจ้าหน้าที่อำเภอเมืองขอนแก่น"),
     ("demo-province", Role.PROVINCE, "เจ้าหน้าที่จังหวัด เห็นทุกครัวเรือน"),
     ("demo-admin", Role.ADMIN, "ผู้ดูแลระบบ"),
@@ -170,6 +171,7 @@ def demo_data_delete() -> dict[str, int]:
             "officials": Official.objects.count(),
         }
         # Children first, so each delete is a single statement (no per-row collection).
+        counts["referrals"] = referrals_delete()
         counts["rounds"] = case_data_delete()
         counts["visits"] = Visit.objects.all().delete()[0]
         counts["aid_records"] = AidRecord.objects.all().delete()[0]
@@ -182,10 +184,10 @@ def demo_data_delete() -> dict[str, int]:
             # bandit B608 (SQL built from a string): the model's own table name, quoted.
             cursor.execute(f"DELETE FROM {table}")  # nosec B608
         Official.objects.all().delete()
-        counts["partners"] = partners_delete()
         demo_users = user_model.objects.filter(username__startswith=DEMO_USER_PREFIX)
         counts["users"] = demo_users.count()
         demo_users.delete()
+        counts["partners"] = partners_delete()  # after demo-partner's profile
     return counts
 
 
@@ -247,7 +249,7 @@ class _Builder:
             logins=logins,
             district=DEMO_DISTRICT,
         ).run()
-        self.counts.update(create_partners(self.today))
+        self.counts.update(create_partners(self.today, login=logins["demo-partner"]))
         self.counts["unpaired"] = Household.objects.unpaired().count()
         # Fresh tables have no planner statistics until autovacuum gets to them, and the
         # first pages (or checks) on them would pick poor plans.

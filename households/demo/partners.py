@@ -5,9 +5,13 @@ Khon Kaen's own."""
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
+
 from agencies.models import Agency, District, Need, OrganisationKind, Sector
+from households.cases.models import Problem
 from households.models import Cause, Sex
-from households.referrals.models import Offer, OfferKind
+from households.referrals.models import Offer, OfferKind, Referral, ReferralStatus
+from officials.models import StaffProfile
 
 # Agency codes the demo owns: demo_data_delete removes them with their offers.
 PARTNER_PREFIX = "DEMO-P-"
@@ -114,8 +118,15 @@ PARTNERS = [
 ]
 
 
-def create_partners(today: dt.date) -> dict[str, int]:
-    """The demo's partners and their offers (open from a month ago for a year)."""
+# Whose inbox `demo-partner` holds, and which offer the demo's referrals go to.
+PARTNER_LOGIN_AGENCY = "CHAMBER"
+REFERRED_OFFER = "พนักงานร้านค้าปลีกและคลังสินค้า"
+
+
+def create_partners(today: dt.date, *, login=None) -> dict[str, int]:
+    """The demo's partners and their offers (open from a month ago for a year); with
+    `login` (demo-partner), it coordinates the chamber's inbox, where three referrals of
+    income problems wait: one sent by demo-official, one accepted, one done."""
     districts = District.objects.in_bulk()
     offers = 0
     for spec in PARTNERS:
@@ -132,7 +143,56 @@ def create_partners(today: dt.date) -> dict[str, int]:
                 **offer,
             )
             offers += 1
-    return {"partners": len(PARTNERS), "offers": offers}
+    counts = {"partners": len(PARTNERS), "offers": offers, "referrals": 0}
+    if login is not None:
+        chamber = Agency.objects.get(code=PARTNER_PREFIX + PARTNER_LOGIN_AGENCY)
+        StaffProfile.objects.create(user=login, agency=chamber)
+        counts["referrals"] = _create_referrals(today, chamber, login)
+    return counts
+
+
+def _create_referrals(today, chamber, partner_login) -> int:
+    offer = Offer.objects.get(agency=chamber, title=REFERRED_OFFER)
+    buddy = get_user_model().objects.filter(username="demo-official").first()
+    income = Problem.objects.open().filter(dimension=Need.INCOME).select_related("household")
+    mine = []
+    if buddy is not None:
+        mine = list(
+            income.filter(
+                household__pairings__official__user=buddy,
+                household__pairings__ended_on__isnull=True,
+            ).order_by("pk")[:1]
+        )
+    others = list(income.exclude(pk__in=[p.pk for p in mine]).order_by("pk")[:2])
+    made = 0
+    for problem, status in zip(
+        [*mine, *others],
+        [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DONE],
+        strict=False,
+    ):
+        answered = status != ReferralStatus.SENT
+        Referral.objects.create(
+            household=problem.household,
+            problem=problem,
+            agency=chamber,
+            offer=offer,
+            status=status,
+            message="ขอให้ช่วยพิจารณารับเข้าทำงาน สมาชิกพร้อมทำงานเต็มเวลา",
+            due_on=today + dt.timedelta(days=21 if answered else 14),
+            sent_on=today - dt.timedelta(days=10 if answered else 2),
+            sent_by=buddy or partner_login,
+            answered_on=today - dt.timedelta(days=7) if answered else None,
+            answered_by=partner_login if answered else None,
+            done_on=today - dt.timedelta(days=1) if status == ReferralStatus.DONE else None,
+            outcome="เริ่มงานแล้ว ค่าจ้างวันละ 370 บาท" if status == ReferralStatus.DONE else "",
+        )
+        made += 1
+    return made
+
+
+def referrals_delete() -> int:
+    """Every referral (the demo deletes all programme data); how many."""
+    return Referral.objects.all().delete()[0]
 
 
 def partners_delete() -> int:

@@ -96,6 +96,7 @@ class AccessAction(models.TextChoices):
     PERSON_EXPORTED = "person_exported", "ส่งออกข้อมูลทั้งหมดของบุคคล"
     HOUSEHOLD_ANONYMISED = "anonymised", "ปกปิดข้อมูลส่วนบุคคลของครัวเรือน"
     PROFILE_DOWNLOADED = "profile_pdf", "ดาวน์โหลดแฟ้มครอบครัว (PDF)"
+    REFERRAL_OPENED = "referral_opened", "เปิดดูเรื่องส่งต่อ"
 
 
 class AccessLog(models.Model):

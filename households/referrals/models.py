@@ -1,7 +1,11 @@
 """What partners and agencies offer households (issue 15): jobs, training, market places
 or buyers, equipment, scholarships, volunteer buddies — each with a capacity, its dates and
-who it suits. matching.py suggests them for a household's open problems."""
+who it suits (matching.py suggests them for a household's open problems); and the
+referral (การส่งต่อ) of a problem to an agency or partner: sent → accepted or declined →
+done, each step kept in the history."""
 
+import pghistory
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +15,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, District, Need
 from households.models import Cause, Sex
+from officials.roles import Role, is_admin, role_of
 
 
 class OfferKind(models.TextChoices):
@@ -128,6 +133,126 @@ class Offer(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def places_left(self) -> int:
+        """Its capacity less the referrals accepted or done for it (one query)."""
+        taken = self.referrals.filter(status__in=TAKING_A_PLACE).count()
+        return max(self.capacity - taken, 0)
+
     @property
     def skill_words(self) -> list[str]:
         return [word.strip() for word in self.skills.replace("،", ",").split(",") if word.strip()]
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", "ส่งต่อแล้ว รอตอบรับ"
+    ACCEPTED = "accepted", "รับเรื่องแล้ว"
+    DECLINED = "declined", "ปฏิเสธ"
+    DONE = "done", "ดำเนินการเสร็จ"
+
+
+# Waiting for the receiving organisation: to answer (sent) or to finish (accepted).
+OPEN_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+# What uses one of an offer's places.
+TAKING_A_PLACE = (ReferralStatus.ACCEPTED, ReferralStatus.DONE)
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_REFERRAL_STATUSES)
+
+    def overdue(self, today=None):
+        """Open and past their due date."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def inbox_of(self, user):
+        """The referrals a user answers: the one place that decides it. Admins: all; an
+        agency's or partner's coordinator: those sent to their organisation; anyone else:
+        none."""
+        if is_admin(user):
+            return self.all()
+        profile = getattr(user, "staff_profile", None)
+        if role_of(user) == Role.COORDINATOR and profile is not None and profile.agency_id:
+            return self.filter(agency_id=profile.agency_id)
+        return self.none()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Referral(models.Model):
+    """A household's problem passed to an agency or partner (to one of its offers, or for
+    what the message asks), by the buddy; the organisation accepts or declines it (with a
+    reason) and, once accepted, says when it is done and how it went."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="referrals",
+        verbose_name="ครัวเรือน",
+    )
+    problem = models.ForeignKey(
+        "households_cases.Problem",
+        on_delete=models.CASCADE,
+        related_name="referrals",
+        verbose_name="ปัญหา",
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals", verbose_name="ส่งต่อถึง"
+    )
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name="ข้อเสนอ",
+    )
+    status = models.CharField(
+        "สถานะ", max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    message = models.TextField("สิ่งที่ขอให้ช่วย", blank=True)
+    due_on = models.DateField("ควรเสร็จภายใน")
+    sent_on = models.DateField("วันที่ส่งต่อ")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ผู้ส่งต่อ"
+    )
+    answered_on = models.DateField("วันที่ตอบรับหรือปฏิเสธ", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้ตอบ",
+    )
+    decline_reason = models.TextField("เหตุที่ปฏิเสธ", blank=True)
+    done_on = models.DateField("วันที่ดำเนินการเสร็จ", null=True, blank=True)
+    outcome = models.TextField("ผลการดำเนินการ", blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "การส่งต่อ"
+        verbose_name_plural = "การส่งต่อ"
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["agency", "status"], name="referral_inbox")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="referral_declined_says_why",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | (~Q(outcome="") & Q(done_on__isnull=False)),
+                name="referral_done_says_how",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.problem} → {self.agency}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_on < (today or timezone.localdate())

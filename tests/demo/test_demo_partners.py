@@ -34,3 +34,20 @@ def test_deleting_the_demo_removes_its_partners(seeded, db):
     assert counts["partners"] == len(PARTNERS)
     assert not Agency.objects.filter(code__startswith=PARTNER_PREFIX).exists()
     assert Agency.objects.filter(sector=Sector.GOVERNMENT).exists()  # the reference list stays
+
+
+def test_demo_partner_answers_the_referrals_of_its_inbox(seeded, db, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from households.referrals.models import Referral, ReferralStatus
+
+    partner = get_user_model().objects.get(username="demo-partner")
+    inbox = Referral.objects.inbox_of(partner)
+    assert sorted(inbox.values_list("status", flat=True)) == sorted(
+        [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DONE]
+    )
+    assert inbox.get(status=ReferralStatus.SENT).sent_by.username == "demo-official"
+    client.force_login(partner)
+    page = client.get(reverse("referrals:inbox")).content.decode()
+    assert "รอตอบรับ (1)" in page and "รับเรื่องแล้ว กำลังดำเนินการ (1)" in page

@@ -145,7 +145,9 @@ def test_the_command_counts_without_sending_on_a_dry_run(buddy):
 
     call_command("send_reminders", "--dry-run", "--date", "07/12/2569", stdout=out)
 
-    assert out.getvalue().strip() == "จะส่ง 1 ฉบับ · ไม่มีงานครบกำหนด 0 คน"
+    assert (
+        out.getvalue().strip() == "จะส่ง 1 ฉบับ · ไม่มีงานครบกำหนด 0 คน · เรื่องส่งต่อเลยกำหนดถึง 0 หน่วยงาน"
+    )
     assert mail.outbox == []
     call_command("send_reminders", "--date", "07/12/2569", stdout=StringIO())
     assert len(mail.outbox) == 1

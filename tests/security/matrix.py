@@ -45,6 +45,7 @@ from households.models import (
     Member,
     Visit,
 )
+from households.referrals.models import Referral
 from kuseaw.thaidate import format_be
 from officials.models import EndReason, Official, Pairing, StaffProfile
 from officials.roles import Role
@@ -231,6 +232,8 @@ class Case:
     action: CaseAction
     graduation: Graduation | None = None
     check: FollowUpCheck | None = None
+    # A referral of its problem (households.referrals): H1's to agency A, the others' to B.
+    referral: Referral | None = None
 
 
 @dataclass
@@ -353,6 +356,15 @@ def build_world() -> World:
             due_on=timezone.localdate() + dt.timedelta(days=30),
             official=official,
         )
+    for name, case in cases.items():
+        case.referral = Referral.objects.create(
+            household=case.household,
+            problem=case.problem,
+            agency=agency_a if name == "H1" else agency_b,
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+            sent_on=timezone.localdate(),
+            sent_by=users["admin"],
+        )
     job = import_services.import_job_create(
         user=users["admin"], kind="households", file_name="households.xlsx", data=households_file(2)
     )
@@ -405,6 +417,8 @@ def url_args(world: World, target: str, household: str) -> tuple[list, dict]:
         return [case.household.pk, case.aid.pk], {}
     if target == "pairing":
         return [case.pairing.pk], {}
+    if target == "referral":
+        return [case.referral.pk], {}
     case_plan = {
         "round": lambda: [case.round.pk],
         "draft round": lambda: [case.draft.pk],
@@ -445,6 +459,7 @@ SNAPSHOT_MODELS = (
     CaseAction,
     Graduation,
     FollowUpCheck,
+    Referral,
     get_user_model(),
 )
 
@@ -659,6 +674,20 @@ ACTIONS: dict[str, Action] = {
     "referrals:problem_offers": Action(
         lambda w, c: {"offer": _open_offer().pk, "token": str(uuid.uuid4())},
         done=lambda w, c: c.problem.actions.filter(what__endswith="ทดสอบสิทธิ์ข้อเสนอ").exists(),
+    ),
+    "referrals:refer": Action(
+        lambda w, c: {
+            "agency": _open_offer().agency_id,
+            "offer": "",
+            "message": "ทดสอบสิทธิ์การส่งต่อ",
+            "due_on": today_be(),
+            "token": str(uuid.uuid4()),
+        },
+        done=lambda w, c: c.problem.referrals.filter(message="ทดสอบสิทธิ์การส่งต่อ").exists(),
+    ),
+    "referrals:answer": Action(
+        lambda w, c: {"step": "accept"},
+        done=lambda w, c: Referral.objects.get(pk=c.referral.pk).status == "accepted",
     ),
     "cases:action_update": Action(
         lambda w, c: {"status": "done", "note": ""},

@@ -1,8 +1,10 @@
-"""manage.py send_reminders: the weekly digest to each buddy (run it from cron once a
-week, e.g. `0 7 * * 1 cd /srv/kuseaw && .venv/bin/python manage.py send_reminders`)."""
+"""manage.py send_reminders: the weekly digest to each buddy, and to each organisation's
+coordinators the referrals sent to it that are overdue (run it from cron once a week,
+e.g. `0 7 * * 1 cd /srv/kuseaw && .venv/bin/python manage.py send_reminders`)."""
 
 from django.core.management.base import BaseCommand
 
+from households.referrals import notify
 from households.reminders.services import send_weekly_digests
 from kuseaw.thaidate import parse_be_date
 
@@ -17,7 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, date=None, **options):
         today = parse_be_date(date) if date else None
         counts = send_weekly_digests(today, dry_run=dry_run)
+        overdue = notify.overdue_notices(today)
+        if not dry_run:
+            notify.send(overdue)
         verb = "จะส่ง" if dry_run else "ส่งแล้ว"
         self.stdout.write(
             f"{verb} {counts['sent']:,} ฉบับ · ไม่มีงานครบกำหนด {counts['nothing_due']:,} คน"
+            f" · เรื่องส่งต่อเลยกำหนดถึง {len(overdue):,} หน่วยงาน"
         )
