@@ -3,6 +3,7 @@ referred to an agency or partner, with each step of the referral."""
 
 import datetime as dt
 import uuid
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -93,13 +94,29 @@ def may_answer(user, referral: Referral) -> bool:
     return Referral.objects.inbox_of(user).filter(pk=referral.pk).exists()
 
 
+# Each step: the status it starts from, and what is said when the referral is elsewhere.
+_STEP_FROM = {
+    "accept": (ReferralStatus.SENT, "ตอบรับได้เฉพาะเรื่องที่ยังรอตอบรับ"),
+    "decline": (ReferralStatus.SENT, "ปฏิเสธได้เฉพาะเรื่องที่ยังรอตอบรับ"),
+    "done": (ReferralStatus.ACCEPTED, "บันทึกผลได้เมื่อรับเรื่องแล้ว"),
+}
+
+
+@contextmanager
+def _step(referral: Referral, step: str):
+    """The referral locked for one step, refused unless it is where the step starts."""
+    expected, refusal = _STEP_FROM[step]
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status != expected:
+            raise ReferralError(refusal)
+        yield locked
+
+
 def referral_accept(*, referral: Referral, by) -> Referral:
     """The organisation takes it on; one of its offer's places is then used (refused when
     none is left: the offer row is locked, so two acceptances cannot share the last)."""
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if referral.status != ReferralStatus.SENT:
-            raise ReferralError("ตอบรับได้เฉพาะเรื่องที่ยังรอตอบรับ")
+    with _step(referral, "accept") as referral:
         if referral.offer_id is not None:
             offer = Offer.objects.select_for_update().get(pk=referral.offer_id)
             if offer.places_left() <= 0:
@@ -113,10 +130,7 @@ def referral_accept(*, referral: Referral, by) -> Referral:
 def referral_decline(*, referral: Referral, reason: str, by) -> Referral:
     if not reason.strip():
         raise ReferralError("กรุณาระบุเหตุที่ปฏิเสธ")
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if referral.status != ReferralStatus.SENT:
-            raise ReferralError("ปฏิเสธได้เฉพาะเรื่องที่ยังรอตอบรับ")
+    with _step(referral, "decline") as referral:
         referral.status, referral.decline_reason = ReferralStatus.DECLINED, reason.strip()
         referral.answered_on, referral.answered_by = timezone.localdate(), by
         referral.save(update_fields=["status", "decline_reason", "answered_on", "answered_by"])
@@ -126,10 +140,7 @@ def referral_decline(*, referral: Referral, reason: str, by) -> Referral:
 def referral_done(*, referral: Referral, outcome: str, by) -> Referral:
     if not outcome.strip():
         raise ReferralError("กรุณาระบุผลการดำเนินการ")
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if referral.status != ReferralStatus.ACCEPTED:
-            raise ReferralError("บันทึกผลได้เมื่อรับเรื่องแล้ว")
+    with _step(referral, "done") as referral:
         referral.status, referral.outcome = ReferralStatus.DONE, outcome.strip()
         referral.done_on = timezone.localdate()
         referral.save(update_fields=["status", "outcome", "done_on"])

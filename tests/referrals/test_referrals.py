@@ -90,6 +90,14 @@ def answer(client, referral, step, **data):
     return client.post(reverse("referrals:answer", args=[referral.pk]), {"step": step, **data})
 
 
+def referred(problem, to_offer, by, **fields) -> Referral:
+    """A referral sent through the service to the offer's organisation (to the offer
+    itself unless `offer` says otherwise)."""
+    fields = {"offer": to_offer, "message": "", "due_on": to_offer.ends_on, **fields}
+    referral, _ = services.referral_send(problem=problem, agency=to_offer.agency, by=by, **fields)
+    return referral
+
+
 def test_the_buddy_refers_a_problem_and_the_partner_takes_it_to_done(
     client, official_a, problem, job, partner_coordinator, django_capture_on_commit_callbacks
 ):
@@ -142,14 +150,7 @@ def test_the_buddy_refers_a_problem_and_the_partner_takes_it_to_done(
 def test_a_declined_referral_says_why_and_frees_nothing(
     client, official_a, problem, job, partner_coordinator
 ):
-    referral, _ = services.referral_send(
-        problem=problem,
-        agency=job.agency,
-        offer=job,
-        message="",
-        due_on=job.ends_on,
-        by=official_a.user,
-    )
+    referral = referred(problem, job, official_a.user)
     client.force_login(partner_coordinator)
 
     assert answer(client, referral, "decline", reason=" ").status_code == 400
@@ -164,22 +165,8 @@ def test_a_declined_referral_says_why_and_frees_nothing(
 
 def test_a_full_offer_cannot_be_accepted_again(official_a, problem, job, partner_coordinator):
     other = ProblemFactory(household=f.HouseholdFactory(), dimension=Need.INCOME)
-    first, _ = services.referral_send(
-        problem=problem,
-        agency=job.agency,
-        offer=job,
-        message="",
-        due_on=job.ends_on,
-        by=official_a.user,
-    )
-    second, _ = services.referral_send(
-        problem=other,
-        agency=job.agency,
-        offer=job,
-        message="",
-        due_on=job.ends_on,
-        by=official_a.user,
-    )
+    first = referred(problem, job, official_a.user)
+    second = referred(other, job, official_a.user)
     services.referral_accept(referral=first, by=partner_coordinator)
 
     with pytest.raises(services.ReferralError, match="รับครบ 1 แล้ว"):
@@ -190,14 +177,7 @@ def test_a_full_offer_cannot_be_accepted_again(official_a, problem, job, partner
 def test_only_the_receiving_organisation_answers(
     client, official_a, coordinator_a, district_staff, admin_user, problem, job, partner_coordinator
 ):
-    referral, _ = services.referral_send(
-        problem=problem,
-        agency=job.agency,
-        offer=job,
-        message="",
-        due_on=job.ends_on,
-        by=official_a.user,
-    )
+    referral = referred(problem, job, official_a.user)
     detail = reverse("referrals:detail", args=[referral.pk])
     for user in (official_a.user, coordinator_a, district_staff):
         client.force_login(user)
@@ -229,14 +209,7 @@ def test_a_resent_form_refers_once_and_a_closed_offer_is_refused(client, officia
 def test_overdue_referrals_are_flagged_and_mailed_to_their_inbox(
     client, official_a, problem, job, partner_coordinator
 ):
-    referral, _ = services.referral_send(
-        problem=problem,
-        agency=job.agency,
-        offer=None,
-        message="",
-        due_on=timezone.localdate(),
-        by=official_a.user,
-    )
+    referral = referred(problem, job, official_a.user, offer=None, due_on=timezone.localdate())
     later = timezone.localdate() + dt.timedelta(days=3)
     assert list(Referral.objects.overdue(later)) == [referral]
 
