@@ -11,7 +11,7 @@ from operator import attrgetter, methodcaller
 
 from django.utils import timezone
 
-from households.dashboards import case_plans, figures
+from households.dashboards import case_plans, figures, partners
 from households.dashboards.filters import Filters
 from households.models import PovertyLevel
 from kuseaw import spreadsheets
@@ -295,7 +295,49 @@ def plan_levels_table(filters: Filters):
     return header, rows
 
 
+REFERRAL_COLUMNS = (
+    ("หน่วยงาน/ภาคี", "agency.name_th"),
+    ("ภาคส่วน", lambda r: r.agency.get_sector_display()),
+    ("ส่งต่อ", "sent"),
+    ("รอตอบรับ", "waiting"),
+    ("กำลังดำเนินการ", "in_progress"),
+    ("เสร็จ", "done"),
+    ("ปฏิเสธ", "declined"),
+    ("เลยกำหนด", "overdue"),
+    (
+        "วันจนตอบรับ (ค่ากลาง)",
+        lambda r: "" if r.median_days_to_accept is None else r.median_days_to_accept,
+    ),
+)
+SECTOR_COLUMNS = (
+    ("ภาคส่วน", "label"),
+    ("ช่วยเหลือ (รายการ)", "aid_records"),
+    ("ช่วยเหลือ (บาท)", "aid_baht"),
+    ("ส่งต่อที่เสร็จ", "referrals_done"),
+)
+GAP_COLUMNS = (
+    ("อำเภอ", "district.name_th"),
+    ("รอคู่เสี่ยว", "waiting"),
+    ("ที่ว่างของเจ้าหน้าที่", "free_places"),
+    ("คู่เสี่ยวที่ยังขาด", "buddies_missing"),
+    ("อาสาสมัครที่ภาคีเสนอ", "volunteer_places"),
+)
+
+
+def partner_referrals_table(filters: Filters):
+    return _listed(partners.referral_rows(filters), REFERRAL_COLUMNS)
+
+
+def partner_sectors_table(filters: Filters):
+    return _listed(partners.contributions_by_sector(filters), SECTOR_COLUMNS)
+
+
+def buddies_missing_table(filters: Filters):
+    return _listed(partners.buddies_missing(filters), GAP_COLUMNS)
+
+
 OVERVIEW = "dashboard:overview"
+PARTNERS = "dashboard:partners"
 PLANS, PROGRESS = "dashboard:plans", "dashboard:plan_progress"
 TABLES = {
     "figures": TableSpec("ตัวเลขสำคัญ", OVERVIEW, figures_table, personal=True),
@@ -318,6 +360,11 @@ TABLES = {
     "plan-overdue": TableSpec("กิจกรรมที่เกินกำหนด", PROGRESS, plan_overdue_table, period=False),
     "plan-funnel": TableSpec("การพ้นความยากจน", PROGRESS, plan_funnel_table, period=False),
     "plan-levels": TableSpec("ระดับระหว่างรอบการสำรวจ", PROGRESS, plan_levels_table, period=False),
+    "partner-referrals": TableSpec("การส่งต่อรายหน่วยงานและภาคี", PARTNERS, partner_referrals_table),
+    "partner-sectors": TableSpec("สิ่งที่แต่ละภาคส่วนช่วย", PARTNERS, partner_sectors_table),
+    "buddies-missing": TableSpec(
+        "คู่เสี่ยวที่ยังขาดรายอำเภอ", PARTNERS, buddies_missing_table, period=False
+    ),
 }
 
 

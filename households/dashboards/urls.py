@@ -12,5 +12,6 @@ urlpatterns = [
     path("activity/", views.activity, name="activity"),
     path("plans/", views.plans, name="plans"),
     path("plans/progress/", views.plan_progress, name="plan_progress"),
+    path("partners/", views.partners_page, name="partners"),
     path("export/<slug:table>.xlsx", views.dashboard_export, name="export"),
 ]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from households.audit import log_access
-from households.dashboards import case_plans, charts, exports, figures
+from households.dashboards import case_plans, charts, exports, figures, partners
 from households.dashboards.filters import (
     DashboardFilterForm,
     HouseholdListFilterForm,
@@ -168,6 +168,19 @@ def plan_progress(request, context):
         "period_applies": False,
     }
     return render(request, "dashboard/plan_progress.html", context)
+
+
+@dashboard_page()
+def partners_page(request, context):
+    filters = context["filters"]
+    context |= {
+        "title": "ภาคีเครือข่าย",
+        "referrals": partners.referral_rows(filters) if filters else [],
+        "sectors": partners.contributions_by_sector(filters) if filters else [],
+        "gaps": partners.buddies_missing(filters) if filters else [],
+        "per_official": settings.KUSEAW_HOUSEHOLDS_PER_OFFICIAL,
+    }
+    return render(request, "dashboard/partners.html", context)
 
 
 def _page(request, rows):

@@ -4,11 +4,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from households.dashboards.exports import TABLES
 from households.models import AccessAction, AccessLog
+from households.referrals.models import Referral
 from tests import factories as f
+from tests.cases.factories import ProblemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,16 @@ def rows_of(sheet):
 
 @pytest.fixture
 def province(client, programme, province_viewer):
+    """The province's reviewer, and one referral of H1's problem (for the partners' page)."""
+    h1 = programme.households["H1"]
+    Referral.objects.create(
+        household=h1,
+        problem=ProblemFactory(household=h1),
+        agency=programme.agency_b,
+        due_on=timezone.localdate(),
+        sent_on=timezone.localdate(),
+        sent_by=province_viewer,
+    )
     client.force_login(province_viewer)
     return client
 

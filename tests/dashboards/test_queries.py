@@ -27,6 +27,8 @@ PAGES = [
     "/dashboard/plans/",
     "/dashboard/plans/?agency=CDD",
     "/dashboard/plans/progress/?district=4010",
+    "/dashboard/partners/",
+    "/dashboard/partners/?district=4001",
     *[f"/dashboard/export/{table}.xlsx" for table in TABLES],
 ]
 
