@@ -1,7 +1,8 @@
 """Which offers fit a household's open problem, best first, and why (issue 15).
 
 The rule, in one place:
-- an offer is suggested only when it is open today (Offer.objects.open_on), offered in the
+- an offer is suggested only when it is open today (Offer.objects.open_on), has a place
+  left (its capacity less the referrals accepted or done for it), is offered in the
   household's district (Offer.objects.serving), and each criterion it names fits: the
   problem's dimension among its `needs`, the household's cause among its `causes`, and
   someone it is for — the problem's member, or for a problem of the whole household any
@@ -48,6 +49,8 @@ def offers_for(problem, *, today: dt.date | None = None) -> list[Suggestion]:
     offers = (
         Offer.objects.open_on(today)
         .serving(district)
+        .with_open_places()
+        .filter(open_places__gt=0)
         .select_related("agency")
         .prefetch_related("districts", "agency__districts")
     )

@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from agencies.models import Agency, District, Need
@@ -37,6 +37,12 @@ class OfferQuerySet(models.QuerySet):
             is_active=True,
             agency__is_active=True,
         )
+
+    def with_open_places(self):
+        """Annotate `open_places`: the capacity less the referrals accepted or done for it
+        (Offer.places_left for one offer)."""
+        taken = Count("referrals", filter=Q(referrals__status__in=TAKING_A_PLACE), distinct=True)
+        return self.annotate(open_places=F("capacity") - taken)
 
     def serving(self, district):
         """Offered in `district`: the offer's own districts, or, when it names none, its

@@ -175,3 +175,26 @@ def test_matching_costs_the_same_queries_for_two_offers_or_twenty(household, par
     with CaptureQueriesContext(connection) as many:
         assert len(offers_for(Problem.objects.get(pk=problem.pk), today=TODAY)) == 20
     assert len(many) == len(few)
+
+
+def test_an_offer_with_no_place_left_is_not_suggested(household, partner, official_a):
+    from households.referrals.models import Referral, ReferralStatus
+
+    full = offer(partner, "อบรมรุ่นเดียว", districts=[f.district("4001")])
+    full.capacity = 1
+    full.save()
+    problem = ProblemFactory(household=household, dimension=Need.INCOME)
+    other = ProblemFactory(household=f.HouseholdFactory(), dimension=Need.INCOME)
+    assert [s.offer for s in offers_for(problem, today=TODAY)] == [full]
+    Referral.objects.create(
+        household=other.household,
+        problem=other,
+        agency=partner,
+        offer=full,
+        status=ReferralStatus.ACCEPTED,
+        due_on=TODAY,
+        sent_on=TODAY,
+        sent_by=official_a.user,
+    )
+
+    assert offers_for(problem, today=TODAY) == []

@@ -72,6 +72,7 @@ def test_the_buddy_sees_why_an_offer_fits_and_takes_it_into_the_plan(
     assert_page_ok(html)
     assert "อบรมทอผ้าไหมลายขอนแก่น" in html
     assert "ทักษะหรืออาชีพตรงกัน: ทอผ้า" in html and "ช่วยปัญหาด้านรายได้" in html
+    assert "เหลือ 20 จาก 20 ที่" in html
     assert 'โทร <a href="tel:043000000">043000000</a>' in html
     token = page.context["form"]["token"].value()
 
