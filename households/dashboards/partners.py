@@ -196,7 +196,7 @@ def _volunteer_places(today, districts) -> dict[str, int]:
     offers = list(
         Offer.objects.open_on(today)
         .filter(kind=OfferKind.VOLUNTEER)
-        .annotate(taken=Count("referrals", filter=Q(referrals__status__in=TAKING_A_PLACE)))
+        .with_open_places()
         .prefetch_related("districts", "agency__districts")
     )
     places = defaultdict(int)
@@ -205,7 +205,7 @@ def _volunteer_places(today, districts) -> dict[str, int]:
         named = [d.pk for d in offer.districts.all()] or [
             d.pk for d in offer.agency.districts.all()
         ]
-        left = max(offer.capacity - offer.taken, 0)
+        left = max(offer.open_places, 0)
         for code in named or codes:
             places[code] += left
     return places

@@ -241,13 +241,16 @@ class Household(models.Model):
         return [label for field, label in NEED_DIMENSIONS if getattr(self, field)]
 
     @property
-    def address(self) -> str:
+    def locality(self) -> str:
+        """The village, subdistrict and district, without the house: what a mail or a
+        partner's inbox may say of where the household lives."""
         sub = self.subdistrict
         village = f" บ้าน{self.village_name}" if self.village_name else ""
-        return (
-            f"{self.house_no} หมู่ {self.village_no}{village} ต.{sub.name_th} "
-            f"อ.{sub.district.name_th} จ.ขอนแก่น {sub.postal_code}"
-        )
+        return f"หมู่ {self.village_no}{village} ต.{sub.name_th} อ.{sub.district.name_th}"
+
+    @property
+    def address(self) -> str:
+        return f"{self.house_no} {self.locality} จ.ขอนแก่น {self.subdistrict.postal_code}"
 
     def income_per_person(self, member_count: int) -> Decimal | None:
         """Annual income per person; the caller passes the count it already has."""

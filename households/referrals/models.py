@@ -140,9 +140,10 @@ class Offer(models.Model):
             raise ValidationError(errors)
 
     def places_left(self) -> int:
-        """Its capacity less the referrals accepted or done for it (one query)."""
-        taken = self.referrals.filter(status__in=TAKING_A_PLACE).count()
-        return max(self.capacity - taken, 0)
+        """Its capacity less the referrals accepted or done for it (one query; the rule is
+        OfferQuerySet.with_open_places)."""
+        left = Offer.objects.with_open_places().values_list("open_places", flat=True)
+        return max(left.get(pk=self.pk), 0)
 
     @property
     def skill_words(self) -> list[str]:

@@ -31,12 +31,7 @@ def inbox_owners(agency) -> list[str]:
 
 
 def _where(referral) -> str:
-    household = referral.household
-    subdistrict = household.subdistrict
-    return (
-        f"ครัวเรือน {household.code} · หมู่ {household.village_no} "
-        f"ต.{subdistrict.name_th} อ.{subdistrict.district.name_th}"
-    )
+    return f"ครัวเรือน {referral.household.code} · {referral.household.locality}"
 
 
 def _url(name, *args) -> str:

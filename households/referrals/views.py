@@ -23,7 +23,12 @@ from households.models import AccessAction
 from households.referrals import services
 from households.referrals.forms import ACCEPT, DECLINE, AnswerForm, ReferForm, TakeOfferForm
 from households.referrals.matching import offers_for
-from households.referrals.models import Offer, Referral, ReferralStatus
+from households.referrals.models import (
+    OPEN_REFERRAL_STATUSES,
+    Offer,
+    Referral,
+    ReferralStatus,
+)
 from officials.roles import has_referral_inbox
 
 
@@ -132,27 +137,27 @@ def _inbox_or_404(user):
     return Referral.objects.inbox_of(user)
 
 
+# The closed referrals the inbox lists, newest first.
+CLOSED_SHOWN = 50
+
+
 @login_required
 @require_safe
 def inbox(request):
-    """The referrals sent to the user's organisation: to answer, in progress, closed."""
-    referrals = list(
-        _inbox_or_404(request.user)
-        .select_related("agency", "offer", "household__subdistrict__district", "problem")
-        .order_by("due_on", "pk")
+    """The referrals sent to the user's organisation: to answer, in progress, and the
+    latest closed ones (two queries)."""
+    referrals = _inbox_or_404(request.user).select_related(
+        "agency", "offer", "household__subdistrict__district", "problem"
     )
-    today = timezone.localdate()
+    open_ = list(referrals.open().order_by("due_on", "pk"))
+    closed = list(referrals.exclude(status__in=OPEN_REFERRAL_STATUSES)[:CLOSED_SHOWN])
     groups = [
-        ("รอตอบรับ", [r for r in referrals if r.status == ReferralStatus.SENT]),
-        ("รับเรื่องแล้ว กำลังดำเนินการ", [r for r in referrals if r.status == ReferralStatus.ACCEPTED]),
-        ("ปิดแล้ว", [r for r in referrals if not r.is_open][-50:]),
+        ("รอตอบรับ", [r for r in open_ if r.status == ReferralStatus.SENT]),
+        ("รับเรื่องแล้ว กำลังดำเนินการ", [r for r in open_ if r.status == ReferralStatus.ACCEPTED]),
+        ("ปิดแล้ว", closed),
     ]
-    overdue = sum(1 for r in referrals if r.is_overdue(today))
-    return render(
-        request,
-        "referrals/inbox.html",
-        {"groups": groups, "overdue": overdue, "today": today},
-    )
+    overdue = sum(1 for r in open_ if r.is_overdue())
+    return render(request, "referrals/inbox.html", {"groups": groups, "overdue": overdue})
 
 
 def _referral_for(user, pk) -> Referral:
@@ -171,8 +176,8 @@ def _detail(request, referral, form=None, status=200):
         # The least the work needs: who to call, where, about what.
         "head_name": head.full_name if head else "",
         "head_phone": head.phone if head else "",
+        "places_left": referral.offer.places_left() if referral.offer_id else None,
         "form": form or AnswerForm(),
-        "today": timezone.localdate(),
     }
     return render(request, "referrals/detail.html", context, status=status)
 

@@ -33,14 +33,6 @@ class HouseholdDue:
     items: list[str] = field(default_factory=list)
 
 
-def _village(household) -> str:
-    name = f" บ้าน{household.village_name}" if household.village_name else ""
-    subdistrict = household.subdistrict
-    return (
-        f"หมู่ {household.village_no}{name} ต.{subdistrict.name_th} อ.{subdistrict.district.name_th}"
-    )
-
-
 def _case_url(household) -> str:
     return settings.KUSEAW_SITE_URL.rstrip("/") + reverse("households:detail", args=[household.pk])
 
@@ -59,7 +51,7 @@ def weekly_digest(official, today: dt.date) -> list[HouseholdDue]:
         items = _plan_items(household, today, until) + _visit_items(household, until)
         if items:
             found[household.pk] = HouseholdDue(
-                household.code, _village(household), _case_url(household), items
+                household.code, household.locality, _case_url(household), items
             )
     checks = (
         FollowUpCheck.objects.filter(official=official, done_on__isnull=True, due_on__lte=until)
@@ -70,7 +62,7 @@ def weekly_digest(official, today: dt.date) -> list[HouseholdDue]:
         household = check.graduation.household
         due = found.get(household.pk) or found.setdefault(
             household.pk,
-            HouseholdDue(household.code, _village(household), _case_url(household)),
+            HouseholdDue(household.code, household.locality, _case_url(household)),
         )
         due.items.append(f"ติดตามหลังพ้นความยากจน ครบกำหนด {format_be(check.due_on)}")
     return sorted(found.values(), key=lambda due: due.code)
